@@ -1,0 +1,101 @@
+import { Knex } from 'knex';
+
+/** Dates come back as Date (pg), epoch ms (better-sqlite3) or strings; the API speaks ISO. */
+export function toIso(value: unknown): string {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'number') return new Date(value).toISOString();
+  if (typeof value === 'string') {
+    const n = Number(value);
+    if (/^\d+$/.test(value) && !Number.isNaN(n)) return new Date(n).toISOString();
+    return new Date(value.includes('T') || value.includes('Z') ? value : `${value.replace(' ', 'T')}Z`).toISOString();
+  }
+  throw new Error(`Unexpected date value ${String(value)}`);
+}
+
+export function toIsoOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : toIso(value);
+}
+
+/** pg returns bigint as string; amounts in 分 fit safely in a double up to 2^53. */
+export function toNumberOrNull(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'number' ? value : Number(value);
+}
+
+export function toBool(value: unknown): boolean {
+  return value === true || value === 1 || value === '1' || value === 't';
+}
+
+/** Columns shared by every editable record. */
+export interface MetaRow {
+  id: string;
+  version: number;
+  created_by: string;
+  created_at: unknown;
+  updated_by: string;
+  updated_at: unknown;
+  deleted_at: unknown;
+  deleted_by: string | null;
+}
+
+export function metaFromRow(row: MetaRow) {
+  return {
+    id: row.id,
+    version: Number(row.version),
+    createdBy: row.created_by,
+    createdAt: toIso(row.created_at),
+    updatedBy: row.updated_by,
+    updatedAt: toIso(row.updated_at),
+    deletedAt: toIsoOrNull(row.deleted_at),
+    deletedBy: row.deleted_by,
+  };
+}
+
+export function newMeta(actor: string, now: Date) {
+  return {
+    version: 1,
+    created_by: actor,
+    created_at: now,
+    updated_by: actor,
+    updated_at: now,
+    deleted_at: null,
+    deleted_by: null,
+  };
+}
+
+/** Escapes LIKE wildcards so user input matches literally (ESCAPE '\'). */
+export function likeContains(q: string): string {
+  return `%${q.replace(/[\\%_]/g, m => `\\${m}`)}%`;
+}
+
+/** Code-point bigrams, the same ones crm_bigrams() computes in PostgreSQL. */
+export function bigramsOf(q: string): string[] {
+  const chars = Array.from(q);
+  const out = new Set<string>();
+  for (let i = 0; i + 1 < chars.length; i++) out.add(chars[i] + chars[i + 1]);
+  return [...out];
+}
+
+/**
+ * Substring search over a normalised `search_text` column. On PostgreSQL the
+ * bigram array (GIN-indexed) narrows the candidates first, so even a
+ * two-character Chinese query avoids a sequential scan; LIKE then checks the
+ * exact substring. SQLite has no such index and scans.
+ */
+export function whereSearch(
+  knex: Knex,
+  qb: Knex.QueryBuilder,
+  column: string,
+  normalizedQuery: string,
+) {
+  const isPg = knex.client.config.client === 'pg';
+  const grams = bigramsOf(normalizedQuery);
+  if (isPg && grams.length > 0) {
+    const table = column.split('.')[0];
+    qb.whereRaw(`${table}.search_bigrams @> ?::text[]`, [grams]);
+  }
+  qb.whereRaw(`${column} LIKE ? ESCAPE '\\'`, [likeContains(normalizedQuery)]);
+}
+
+/** Separates fields in search_text so that a match never spans two fields. */
+export const SEARCH_FIELD_SEPARATOR = '\u001f';

@@ -1,0 +1,48 @@
+import type { z } from 'zod';
+import { crmMessage, CrmLocale, CrmMessageKey } from './messages';
+
+const KNOWN_KEYS = new Set<string>([
+  'required', 'tooLong', 'tooShort', 'invalidValue', 'invalidType', 'invalidDate',
+  'invalidDateTime', 'invalidEmail', 'invalidPhone', 'invalidMobile', 'invalidPostcode',
+  'invalidUrl', 'invalidUscc', 'invalidIndustry', 'invalidRegion', 'invalidMoney',
+  'invalidUserRef', 'invalidPhoto', 'tooMany', 'notInteger', 'notFound',
+]);
+
+function valueAt(input: unknown, path: PropertyKey[]): unknown {
+  let cur: unknown = input;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[key];
+  }
+  return cur;
+}
+
+/**
+ * Turns zod issues into one message per field path ("emails.1" → "邮箱格式不正确"),
+ * in the caller's language. The first issue of a path wins.
+ */
+export function describeIssues(
+  issues: z.core.$ZodIssue[],
+  input: unknown,
+  locale: CrmLocale,
+): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of issues) {
+    const path = issue.path.map(String).join('.') || '_';
+    if (fields[path]) continue;
+    let key: CrmMessageKey = 'invalidValue';
+    const vars: Record<string, string | number> = {};
+    if (KNOWN_KEYS.has(issue.message)) {
+      key = issue.message as CrmMessageKey;
+    }
+    if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) {
+      key = 'required';
+    } else if (issue.code === 'too_big') {
+      vars.max = Number(issue.maximum);
+    } else if (issue.code === 'too_small') {
+      vars.min = Number(issue.minimum);
+    }
+    fields[path] = crmMessage(locale, key, vars);
+  }
+  return fields;
+}

@@ -1,0 +1,229 @@
+import { z } from 'zod';
+import {
+  CHANNELS,
+  CONTACT_RELATION_TYPES,
+  CUSTOMER_LEVELS,
+  CUSTOMER_SOURCES,
+  CUSTOMER_STATUSES,
+  CUSTOMER_TYPES,
+  GENDERS,
+  INDUSTRY_POSITIONS,
+  RELATION_STRENGTHS,
+} from './types';
+import { isValidUscc, normalizeUscc } from './validation/uscc';
+import { isIndustryDivisionCode } from './dictionaries/industries';
+import { isRegionCode } from './dictionaries/regions';
+import { cleanText } from './text';
+
+/*
+ * Input schemas shared by the backend (authoritative) and the frontend forms.
+ * Messages are message keys of messages.ts; `describeIssues` turns them into
+ * text in the caller's language.
+ */
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .max(max, 'tooLong')
+    .nullish()
+    .transform(v => cleanText(v));
+
+const requiredText = (max: number) =>
+  z
+    .string('required')
+    .transform(v => v.normalize('NFKC').trim())
+    .pipe(z.string().min(1, 'required').max(max, 'tooLong'));
+
+const patterned = (re: RegExp, key: string, max = 50) =>
+  z
+    .string()
+    .max(max, 'tooLong')
+    .nullish()
+    .transform(v => cleanText(v))
+    .refine(v => v === null || re.test(v), key);
+
+const date = z
+  .string()
+  .nullish()
+  .transform(v => cleanText(v))
+  .refine(v => v === null || isIsoDate(v), 'invalidDate');
+
+export function isIsoDate(v: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return false;
+  const d = new Date(`${v}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+}
+
+const PHONE_RE = /^(\+?86[- ]?)?((0\d{2,3}-?)?\d{7,8}(-\d{1,6})?|1[3-9]\d{9}|400-?\d{3}-?\d{4})$/;
+const MOBILE_RE = /^(\+?86[- ]?)?1[3-9]\d{9}$/;
+const EMAIL_RE = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
+const URL_RE = /^(https?:\/\/)?[\w-]+(\.[\w-]+)+([/?#][^\s]*)?$/i;
+const USER_REF_RE = /^user:[\w.-]+\/[\w.@-]+$/;
+const PHOTO_RE = /^data:image\/(png|jpeg|webp);base64,[A-Za-z0-9+/=]+$/;
+
+const money = z
+  .object(
+    {
+      amount: z.number('invalidMoney').int('invalidMoney').min(0, 'invalidMoney').max(Number.MAX_SAFE_INTEGER, 'invalidMoney'),
+      currency: z.literal('CNY', 'invalidValue').default('CNY'),
+    },
+    'invalidMoney',
+  )
+  .nullish()
+  .transform(v => v ?? null);
+
+const userRef = z.string().regex(USER_REF_RE, 'invalidUserRef');
+const uuid = z.string().uuid('notFound');
+
+const enumOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, 'invalidValue');
+
+export const customerFields = {
+  name: requiredText(100),
+  shortName: optionalText(50),
+  unifiedSocialCreditCode: z
+    .string()
+    .nullish()
+    .transform(v => (v ? normalizeUscc(v) : null))
+    .refine(v => v === null || v === '' || isValidUscc(v), 'invalidUscc')
+    .transform(v => (v === '' ? null : v)),
+  type: enumOf(CUSTOMER_TYPES),
+  level: enumOf(CUSTOMER_LEVELS).nullish().transform(v => v ?? null),
+  industryCode: z
+    .string()
+    .nullish()
+    .transform(v => cleanText(v))
+    .refine(v => v === null || isIndustryDivisionCode(v), 'invalidIndustry'),
+  industryPosition: enumOf(INDUSTRY_POSITIONS).nullish().transform(v => v ?? null),
+  regionCode: z
+    .string()
+    .nullish()
+    .transform(v => cleanText(v))
+    .refine(v => v === null || isRegionCode(v), 'invalidRegion'),
+  address: optionalText(200),
+  postcode: patterned(/^\d{6}$/, 'invalidPostcode', 6),
+  phone: patterned(PHONE_RE, 'invalidPhone'),
+  website: patterned(URL_RE, 'invalidUrl', 200),
+  annualRevenue: money,
+  foundedOn: date,
+  employeeCount: z.number('notInteger').int('notInteger').min(0, 'notInteger').max(10_000_000, 'notInteger').nullish().transform(v => v ?? null),
+  mainCustomers: optionalText(500),
+  managementStyle: optionalText(500),
+  expectedPurchase: money,
+  parentId: uuid.nullish().transform(v => v ?? null),
+  groupId: uuid.nullish().transform(v => v ?? null),
+  channel: enumOf(CHANNELS).nullish().transform(v => v ?? null),
+  source: enumOf(CUSTOMER_SOURCES).nullish().transform(v => v ?? null),
+  status: enumOf(CUSTOMER_STATUSES),
+  accountManagers: z.array(userRef).max(20, 'tooMany'),
+  remark: optionalText(2000),
+};
+
+export const customerCreateSchema = z.object({
+  ...customerFields,
+  type: customerFields.type.default('enterprise'),
+  status: customerFields.status.default('potential'),
+  accountManagers: customerFields.accountManagers.optional(),
+});
+
+export const customerUpdateSchema = z
+  .object(customerFields)
+  .partial()
+  .extend({ version: z.number('required').int('invalidType') });
+
+export const contactFields = {
+  customerId: uuid,
+  name: requiredText(50),
+  gender: enumOf(GENDERS),
+  department: optionalText(50),
+  title: optionalText(50),
+  position: optionalText(50),
+  mobile: patterned(MOBILE_RE, 'invalidMobile'),
+  phone: patterned(PHONE_RE, 'invalidPhone'),
+  emails: z
+    .array(
+      z
+        .string()
+        .max(200, 'tooLong')
+        .transform(v => v.normalize('NFKC').trim().toLowerCase())
+        .refine(v => EMAIL_RE.test(v), 'invalidEmail'),
+    )
+    .max(10, 'tooMany')
+    .transform(list => Array.from(new Set(list))),
+  wechat: optionalText(50),
+  birthday: date,
+  hobbies: optionalText(500),
+  personalNeeds: optionalText(1000),
+  photo: z
+    .string()
+    .max(350_000, 'invalidPhoto')
+    .refine(v => PHOTO_RE.test(v), 'invalidPhoto')
+    .nullish()
+    .transform(v => v ?? null),
+  keyDecisionMaker: z.boolean('invalidType'),
+  remark: optionalText(2000),
+};
+
+export const contactCreateSchema = z.object({
+  ...contactFields,
+  gender: contactFields.gender.default('unknown'),
+  emails: contactFields.emails.default([]),
+  keyDecisionMaker: contactFields.keyDecisionMaker.default(false),
+});
+
+export const contactUpdateSchema = z
+  .object(contactFields)
+  .omit({ customerId: true })
+  .partial()
+  .extend({ version: z.number('required').int('invalidType') });
+
+export const contactRelationCreateSchema = z.object({
+  fromContactId: uuid,
+  toContactId: uuid,
+  type: enumOf(CONTACT_RELATION_TYPES),
+  strength: enumOf(RELATION_STRENGTHS).default('medium'),
+  remark: optionalText(500),
+});
+
+export const contactRelationUpdateSchema = z.object({
+  type: enumOf(CONTACT_RELATION_TYPES).optional(),
+  strength: enumOf(RELATION_STRENGTHS).optional(),
+  remark: optionalText(500),
+  version: z.number('required').int('invalidType'),
+});
+
+const dateTime = z
+  .string('required')
+  .refine(v => !Number.isNaN(Date.parse(v)) && /^\d{4}-\d{2}-\d{2}T/.test(v), 'invalidDateTime');
+
+export const visitFields = {
+  customerId: uuid,
+  visitorRef: userRef,
+  visitedAt: dateTime,
+  contactIds: z.array(uuid).max(20, 'tooMany'),
+  content: requiredText(5000),
+  companions: z.array(userRef).max(20, 'tooMany'),
+  nextPlan: optionalText(2000),
+};
+
+export const visitCreateSchema = z.object({
+  ...visitFields,
+  visitorRef: visitFields.visitorRef.optional(),
+  contactIds: visitFields.contactIds.default([]),
+  companions: visitFields.companions.default([]),
+});
+
+export const visitUpdateSchema = z
+  .object(visitFields)
+  .omit({ customerId: true })
+  .partial()
+  .extend({ version: z.number('required').int('invalidType') });
+
+export type CustomerCreate = z.output<typeof customerCreateSchema>;
+export type CustomerUpdate = z.output<typeof customerUpdateSchema>;
+export type ContactCreate = z.output<typeof contactCreateSchema>;
+export type ContactUpdate = z.output<typeof contactUpdateSchema>;
+export type ContactRelationCreate = z.output<typeof contactRelationCreateSchema>;
+export type ContactRelationUpdate = z.output<typeof contactRelationUpdateSchema>;
+export type VisitCreate = z.output<typeof visitCreateSchema>;
+export type VisitUpdate = z.output<typeof visitUpdateSchema>;
