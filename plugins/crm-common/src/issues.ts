@@ -1,12 +1,6 @@
 import type { z } from 'zod';
-import { crmMessage, CrmLocale, CrmMessageKey } from './messages';
+import { crmMessage, CrmLocale, CrmMessageKey, isCrmMessageKey } from './messages';
 
-const KNOWN_KEYS = new Set<string>([
-  'required', 'tooLong', 'tooShort', 'invalidValue', 'invalidType', 'invalidDate',
-  'invalidDateTime', 'invalidEmail', 'invalidPhone', 'invalidMobile', 'invalidPostcode',
-  'invalidUrl', 'invalidUscc', 'invalidIndustry', 'invalidRegion', 'invalidMoney',
-  'invalidUserRef', 'invalidPhoto', 'tooMany', 'notInteger', 'notFound',
-]);
 
 function valueAt(input: unknown, path: PropertyKey[]): unknown {
   let cur: unknown = input;
@@ -32,8 +26,8 @@ export function describeIssues(
     if (fields[path]) continue;
     let key: CrmMessageKey = 'invalidValue';
     const vars: Record<string, string | number> = {};
-    if (KNOWN_KEYS.has(issue.message)) {
-      key = issue.message as CrmMessageKey;
+    if (isCrmMessageKey(issue.message)) {
+      key = issue.message;
     }
     if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) {
       key = 'required';

@@ -120,3 +120,7 @@ export function localeFromAcceptLanguage(header: string | undefined): CrmLocale 
     .find(l => l.tag.startsWith('zh') || l.tag.startsWith('en'));
   return first && first.tag.startsWith('en') ? 'en' : 'zh-CN';
 }
+
+export function isCrmMessageKey(key: string): key is CrmMessageKey {
+  return Object.prototype.hasOwnProperty.call(zh, key);
+}

@@ -1,10 +1,6 @@
 import { Knex } from 'knex';
-import {
-  PermissionCriteria,
-  isAndCriteria,
-  isNotCriteria,
-  isOrCriteria,
-} from '@backstage/plugin-permission-common';
+import { PermissionCriteria } from '@backstage/plugin-permission-common';
+import { isAndCriteria, isNotCriteria, isOrCriteria } from '@backstage/plugin-permission-node';
 
 /** What a CRM permission rule turns into before it becomes SQL. */
 export type CrmQuery = { kind: 'hasAccountManager'; userRefs: string[] };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  PermissionResourceRef,
   createPermissionResourceRef,
   createPermissionRule,
 } from '@backstage/plugin-permission-node';
@@ -35,8 +36,8 @@ const paramsSchema = z.object({
   userRefs: z.array(z.string()).describe('Catalog user refs; a record matches when one of them manages its customer'),
 });
 
-function hasAccountManagerRule<T extends typeof customerResourceRef | typeof contactResourceRef | typeof visitResourceRef>(
-  resourceRef: T,
+function hasAccountManagerRule<TType extends string>(
+  resourceRef: PermissionResourceRef<CrmPermissionResource, CrmQuery, TType, 'crm'>,
 ) {
   return createPermissionRule({
     name: CRM_RULES.hasAccountManager,
@@ -45,7 +46,7 @@ function hasAccountManagerRule<T extends typeof customerResourceRef | typeof con
     paramsSchema,
     apply: (resource: CrmPermissionResource, { userRefs }) =>
       resource.accountManagers.some(ref => userRefs.includes(ref)),
-    toQuery: ({ userRefs }) => ({ kind: 'hasAccountManager' as const, userRefs }),
+    toQuery: ({ userRefs }): CrmQuery => ({ kind: 'hasAccountManager', userRefs }),
   });
 }
 

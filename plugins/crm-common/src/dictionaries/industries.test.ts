@@ -11,7 +11,9 @@ describe('GB/T 4754-2017 industries', () => {
   const divisions = INDUSTRY_SECTIONS.flatMap(s => s.divisions);
 
   it('has the 20 sections A–T and the 97 divisions 01–97 in order', () => {
-    expect(INDUSTRY_SECTIONS.map(s => s.code).join('')).toBe('ABCDEFGHIJKLMNOPQRST');
+    expect(INDUSTRY_SECTIONS.map(s => s.code).join('')).toBe(
+      'ABCDEFGHIJKLMNOPQRST',
+    );
     expect(divisions).toHaveLength(97);
     expect(divisions.map(d => d.code)).toEqual(
       Array.from({ length: 97 }, (_, i) => String(i + 1).padStart(2, '0')),
@@ -23,7 +25,9 @@ describe('GB/T 4754-2017 industries', () => {
 
   it('uses the official names', () => {
     expect(INDUSTRY_SECTIONS[0].name).toBe('农、林、牧、渔业');
-    expect(INDUSTRY_SECTIONS.find(s => s.code === 'I')!.name).toBe('信息传输、软件和信息技术服务业');
+    expect(INDUSTRY_SECTIONS.find(s => s.code === 'I')!.name).toBe(
+      '信息传输、软件和信息技术服务业',
+    );
     expect(industryDivision('65')!.name).toBe('软件和信息技术服务业');
     expect(industryDivision('96')!.name).toBe('基层群众自治组织及其他组织');
   });
@@ -56,7 +60,9 @@ describe('GB/T 4754-2017 industries', () => {
   });
 
   it('labels sections and divisions', () => {
-    expect(industryLabel('39')).toBe('制造业 / 计算机、通信和其他电子设备制造业');
+    expect(industryLabel('39')).toBe(
+      '制造业 / 计算机、通信和其他电子设备制造业',
+    );
     expect(industryLabel('C')).toBe('制造业');
     expect(industryLabel('XX')).toBe('');
   });

@@ -1,4 +1,10 @@
-import { REGION_TREE, isRegionCode, regionLabel, regionPath, regionPrefix } from './regions';
+import {
+  REGION_TREE,
+  isRegionCode,
+  regionLabel,
+  regionPath,
+  regionPrefix,
+} from './regions';
 
 describe('GB/T 2260 regions', () => {
   it('has the 34 provincial-level divisions', () => {
@@ -16,7 +22,11 @@ describe('GB/T 2260 regions', () => {
   });
 
   it('resolves 440305 to 广东省 / 深圳市 / 南山区', () => {
-    expect(regionPath('440305').map(n => n.name)).toEqual(['广东省', '深圳市', '南山区']);
+    expect(regionPath('440305').map(n => n.name)).toEqual([
+      '广东省',
+      '深圳市',
+      '南山区',
+    ]);
     expect(regionLabel('440305')).toBe('广东省 / 深圳市 / 南山区');
     expect(regionLabel('440300')).toBe('广东省 / 深圳市');
   });
@@ -31,7 +41,10 @@ describe('GB/T 2260 regions', () => {
 
   it('keeps codes unique and nested by prefix', () => {
     const seen = new Set<string>();
-    const walk = (n: { code: string; children?: any[] }, parentPrefix: string) => {
+    const walk = (
+      n: { code: string; children?: any[] },
+      parentPrefix: string,
+    ) => {
       expect(seen.has(n.code)).toBe(false);
       seen.add(n.code);
       expect(n.code).toMatch(/^\d{6}$/);

@@ -26,7 +26,9 @@ function toNode(raw: RawRegion): RegionNode {
 }
 
 /** All provinces, each with its cities and their districts, in code order. */
-export const REGION_TREE: RegionNode[] = (data as unknown as RawRegion[]).map(toNode);
+export const REGION_TREE: RegionNode[] = (data as unknown as RawRegion[]).map(
+  toNode,
+);
 
 /** code → the path from the province down to that node */
 const PATHS = new Map<string, RegionNode[]>();
@@ -42,7 +44,12 @@ const PATHS = new Map<string, RegionNode[]>();
  * Grouping levels of GB/T 2260 that are not real places; labels skip them
  * unless they are the node itself.
  */
-const SYNTHETIC_NAMES = new Set(['市辖区', '县', '省直辖县级行政区划', '自治区直辖县级行政区划']);
+const SYNTHETIC_NAMES = new Set([
+  '市辖区',
+  '县',
+  '省直辖县级行政区划',
+  '自治区直辖县级行政区划',
+]);
 
 /** True for a known province, city or district code. */
 export function isRegionCode(code: string): boolean {

@@ -1,12 +1,14 @@
 import { isValidUscc, makeUscc, normalizeUscc, usccCheckChar } from './uscc';
 
 describe('unified social credit code (GB 32100-2015)', () => {
-  it.each(['91350100M000100Y43', '91440300708461136T', '91310000132200821H', '9111000071093123XX'])(
-    'accepts the published code %s',
-    code => {
-      expect(isValidUscc(code)).toBe(true);
-    },
-  );
+  it.each([
+    '91350100M000100Y43',
+    '91440300708461136T',
+    '91310000132200821H',
+    '9111000071093123XX',
+  ])('accepts the published code %s', code => {
+    expect(isValidUscc(code)).toBe(true);
+  });
 
   it('computes the check character, mapping 31 to 0', () => {
     expect(usccCheckChar('91350100M000100Y4')).toBe('3');
@@ -36,7 +38,9 @@ describe('unified social credit code (GB 32100-2015)', () => {
   });
 
   it('normalises full-width, padded and lowercase input', () => {
-    expect(normalizeUscc('  ９１３５０１００ｍ０００１００ｙ４３ ')).toBe('91350100M000100Y43');
+    expect(normalizeUscc('  ９１３５０１００ｍ０００１００ｙ４３ ')).toBe(
+      '91350100M000100Y43',
+    );
     expect(isValidUscc(normalizeUscc(' 91350100m000100y43\t'))).toBe(true);
   });
 

@@ -8,7 +8,9 @@
  */
 
 export const USCC_CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-const WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS = [
+  1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 const USCC_RE = /^[0-9A-HJ-NP-RTUW-Y]{18}$/;
 
 /** Trim, fold full-width characters to half-width (NFKC), drop inner spaces and uppercase. */

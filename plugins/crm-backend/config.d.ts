@@ -1,0 +1,8 @@
+export interface Config {
+  crm?: {
+    demoData?: {
+      /** JSON file with demo customers, contacts, relations and visits, loaded once into an empty database. */
+      file?: string;
+    };
+  };
+}

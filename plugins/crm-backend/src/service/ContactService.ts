@@ -1,0 +1,142 @@
+import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+import {
+  Contact,
+  ContactCreate,
+  ContactListQuery,
+  ContactUpdate,
+  Page,
+  crmContactCreatePermission,
+  crmContactDeletePermission,
+  crmContactReadPermission,
+  crmContactUpdatePermission,
+  normalizeSearchText,
+} from '@cocrm/plugin-crm-common';
+import { ContactRow, ContactStore } from '../database/ContactStore';
+import { CustomerStore } from '../database/CustomerStore';
+import { SEARCH_FIELD_SEPARATOR } from '../database/rows';
+import { CrmError } from '../errors';
+import { Access } from './Access';
+import { diff, writeAudit } from './Audit';
+import { RequestContext } from './RequestContext';
+
+type ListQuery = Required<Pick<ContactListQuery, 'page' | 'pageSize' | 'sort' | 'order'>> & ContactListQuery;
+
+function searchText(c: { name: string; mobile?: string | null; phone?: string | null; emails?: string[]; wechat?: string | null }) {
+  const digits = (s?: string | null) => (s ? s.replace(/\D/g, '') : null);
+  return [c.name, c.mobile, digits(c.mobile), c.phone, digits(c.phone), ...(c.emails ?? []), c.wechat]
+    .filter((v): v is string => Boolean(v))
+    .map(normalizeSearchText)
+    .join(SEARCH_FIELD_SEPARATOR);
+}
+
+function columns(input: Partial<ContactCreate>): Partial<ContactRow> {
+  const map: Array<[keyof ContactCreate, keyof ContactRow]> = [
+    ['name', 'name'], ['gender', 'gender'], ['department', 'department'], ['title', 'title'],
+    ['position', 'position'], ['mobile', 'mobile'], ['phone', 'phone'], ['wechat', 'wechat'],
+    ['birthday', 'birthday'], ['hobbies', 'hobbies'], ['personalNeeds', 'personal_needs'],
+    ['photo', 'photo'], ['keyDecisionMaker', 'key_decision_maker'], ['remark', 'remark'],
+  ];
+  const row: Record<string, unknown> = {};
+  for (const [from, to] of map) if (input[from] !== undefined) row[to] = input[from];
+  return row as Partial<ContactRow>;
+}
+
+/** Business rules of 联系人: they live under a customer the caller may work on. */
+export class ContactService {
+  constructor(
+    private readonly knex: Knex,
+    private readonly store: ContactStore,
+    private readonly customers: CustomerStore,
+    private readonly access: Access,
+  ) {}
+
+  async list(query: ListQuery, ctx: RequestContext): Promise<Page<Contact>> {
+    const permission = query.deleted ? crmContactDeletePermission : crmContactReadPermission;
+    return this.store.list(query, await this.access.filter(permission, ctx.credentials));
+  }
+
+  async get(id: string, ctx: RequestContext): Promise<Contact> {
+    const contact = await this.store.get(id, await this.access.filter(crmContactReadPermission, ctx.credentials));
+    if (!contact) throw new CrmError(404, 'contactNotFound');
+    return contact;
+  }
+
+  async create(input: ContactCreate, ctx: RequestContext): Promise<Contact> {
+    await this.access.check(crmContactCreatePermission, ctx.credentials);
+    // a contact may be added to a customer whose contacts the caller may update
+    const scope = await this.access.filter(crmContactUpdatePermission, ctx.credentials);
+    if (!(await this.customers.get(input.customerId, scope))) throw CrmError.field('customerId', 'customerNotFound');
+    const id = randomUUID();
+    const now = new Date();
+    await this.knex.transaction(async tx => {
+      await this.store.insert(
+        tx,
+        {
+          id,
+          customer_id: input.customerId,
+          ...columns(input),
+          search_text: searchText(input),
+          version: 1,
+          created_by: ctx.actor,
+          created_at: now,
+          updated_by: ctx.actor,
+          updated_at: now,
+        } as Partial<ContactRow> & { id: string },
+        input.emails,
+      );
+      await writeAudit(tx, { recordType: 'contact', recordId: id, customerId: input.customerId, action: 'created', actor: ctx.actor, at: now, summary: input.name });
+    });
+    return (await this.store.get(id, undefined))!;
+  }
+
+  async update(id: string, input: ContactUpdate, ctx: RequestContext): Promise<Contact> {
+    const before = await this.loadFor(id, crmContactUpdatePermission, ctx);
+    const now = new Date();
+    await this.knex.transaction(async tx => {
+      const merged = { ...before, ...input };
+      const ok = await this.store.update(tx, id, input.version, {
+        ...columns(input),
+        search_text: searchText(merged),
+        updated_by: ctx.actor,
+        updated_at: now,
+      });
+      if (!ok) throw new CrmError(409, 'staleVersion');
+      if (input.emails) await this.store.replaceEmails(tx, id, input.emails);
+      const after = (await this.store.get(id, undefined, { db: tx }))!;
+      await writeAudit(tx, { recordType: 'contact', recordId: id, customerId: before.customerId, action: 'updated', actor: ctx.actor, at: now, summary: after.name, changes: diff(before, after) });
+    });
+    return (await this.store.get(id, undefined))!;
+  }
+
+  async remove(id: string, version: number, ctx: RequestContext): Promise<void> {
+    const before = await this.loadFor(id, crmContactDeletePermission, ctx);
+    const now = new Date();
+    await this.knex.transaction(async tx => {
+      const ok = await this.store.update(tx, id, version, { deleted_at: now, deleted_by: ctx.actor, updated_at: now, updated_by: ctx.actor });
+      if (!ok) throw new CrmError(409, 'staleVersion');
+      await writeAudit(tx, { recordType: 'contact', recordId: id, customerId: before.customerId, action: 'deleted', actor: ctx.actor, at: now, summary: before.name });
+    });
+  }
+
+  async restore(id: string, ctx: RequestContext): Promise<Contact> {
+    const filter = await this.access.filter(crmContactDeletePermission, ctx.credentials);
+    const deleted = await this.store.get(id, filter, { includeDeleted: true });
+    if (!deleted) throw new CrmError(404, 'contactNotFound');
+    if (!deleted.deletedAt) throw new CrmError(409, 'notDeleted');
+    const now = new Date();
+    await this.knex.transaction(async tx => {
+      const ok = await this.store.update(tx, id, deleted.version, { deleted_at: null, deleted_by: null, updated_at: now, updated_by: ctx.actor });
+      if (!ok) throw new CrmError(409, 'staleVersion');
+      await writeAudit(tx, { recordType: 'contact', recordId: id, customerId: deleted.customerId, action: 'restored', actor: ctx.actor, at: now, summary: deleted.name });
+    });
+    return (await this.store.get(id, undefined))!;
+  }
+
+  private async loadFor(id: string, permission: typeof crmContactUpdatePermission, ctx: RequestContext) {
+    const before = await this.get(id, ctx);
+    const filter = await this.access.filter(permission, ctx.credentials);
+    if (filter && !(await this.store.get(id, filter))) throw new CrmError(403, 'forbidden');
+    return before;
+  }
+}

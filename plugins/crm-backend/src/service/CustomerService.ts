@@ -1,0 +1,238 @@
+import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+import {
+  Customer,
+  CustomerCreate,
+  CustomerListQuery,
+  CustomerUpdate,
+  Page,
+  crmCustomerCreatePermission,
+  crmCustomerDeletePermission,
+  crmCustomerReadPermission,
+  crmCustomerUpdatePermission,
+  normalizeSearchText,
+} from '@cocrm/plugin-crm-common';
+import { CustomerRow, CustomerStore } from '../database/CustomerStore';
+import { SEARCH_FIELD_SEPARATOR } from '../database/rows';
+import { CrmError } from '../errors';
+import { Access } from './Access';
+import { diff, writeAudit } from './Audit';
+import { RequestContext } from './RequestContext';
+import { UserDirectory } from './UserDirectory';
+import { formatNumber, nextSequenceValue } from './sequences';
+
+type ListQuery = Required<Pick<CustomerListQuery, 'page' | 'pageSize' | 'sort' | 'order'>> & CustomerListQuery;
+
+export function customerNameKey(name: string): string {
+  return normalizeSearchText(name).replace(/\s+/g, '');
+}
+
+function searchText(c: { number: string; name: string; shortName?: string | null; unifiedSocialCreditCode?: string | null; phone?: string | null; website?: string | null }) {
+  const phoneDigits = c.phone ? c.phone.replace(/\D/g, '') : null;
+  return [c.number, c.name, c.shortName, c.unifiedSocialCreditCode, c.phone, phoneDigits, c.website]
+    .filter((v): v is string => Boolean(v))
+    .map(normalizeSearchText)
+    .join(SEARCH_FIELD_SEPARATOR);
+}
+
+function columns(input: Partial<CustomerCreate>): Partial<CustomerRow> {
+  const row: Partial<CustomerRow> = {};
+  const set = <K extends keyof CustomerRow>(k: K, v: CustomerRow[K] | undefined) => {
+    if (v !== undefined) row[k] = v;
+  };
+  set('name', input.name);
+  if (input.name !== undefined) row.name_key = customerNameKey(input.name);
+  set('short_name', input.shortName);
+  set('uscc', input.unifiedSocialCreditCode);
+  set('type', input.type);
+  set('level', input.level);
+  set('industry_code', input.industryCode);
+  set('industry_position', input.industryPosition);
+  set('region_code', input.regionCode);
+  set('address', input.address);
+  set('postcode', input.postcode);
+  set('phone', input.phone);
+  set('website', input.website);
+  if (input.annualRevenue !== undefined) {
+    row.annual_revenue = input.annualRevenue?.amount ?? null;
+    row.annual_revenue_currency = input.annualRevenue?.currency ?? null;
+  }
+  set('founded_on', input.foundedOn);
+  set('employee_count', input.employeeCount);
+  set('main_customers', input.mainCustomers);
+  set('management_style', input.managementStyle);
+  if (input.expectedPurchase !== undefined) {
+    row.expected_purchase = input.expectedPurchase?.amount ?? null;
+    row.expected_purchase_currency = input.expectedPurchase?.currency ?? null;
+  }
+  set('parent_id', input.parentId);
+  set('group_id', input.groupId);
+  set('channel', input.channel);
+  set('source', input.source);
+  set('status', input.status);
+  set('remark', input.remark);
+  return row;
+}
+
+/** Business rules of 客户: numbering, duplicates, hierarchy, data scope, history. */
+export class CustomerService {
+  constructor(
+    private readonly knex: Knex,
+    private readonly store: CustomerStore,
+    private readonly access: Access,
+    private readonly users: UserDirectory,
+  ) {}
+
+  async list(query: ListQuery, ctx: RequestContext): Promise<Page<Customer>> {
+    const permission = query.deleted ? crmCustomerDeletePermission : crmCustomerReadPermission;
+    const filter = await this.access.filter(permission, ctx.credentials);
+    return this.store.list(query, filter);
+  }
+
+  async get(id: string, ctx: RequestContext): Promise<Customer> {
+    const filter = await this.access.filter(crmCustomerReadPermission, ctx.credentials);
+    const customer = await this.store.get(id, filter);
+    if (!customer) throw new CrmError(404, 'customerNotFound');
+    return customer;
+  }
+
+  async create(input: CustomerCreate, ctx: RequestContext): Promise<Customer> {
+    await this.access.check(crmCustomerCreatePermission, ctx.credentials);
+    const managers = input.accountManagers?.length ? input.accountManagers : ctx.actor.startsWith('user:') ? [ctx.actor] : [];
+    await this.users.assertUsersExist('accountManagers', managers);
+    const readFilter = await this.access.filter(crmCustomerReadPermission, ctx.credentials);
+    const id = randomUUID();
+    const now = new Date();
+    await this.transaction(async tx => {
+      await this.assertReferences(tx, input, readFilter);
+      await this.assertNoDuplicate(tx, input.name, input.unifiedSocialCreditCode ?? null);
+      const number = formatNumber('KH', await nextSequenceValue(tx, 'customer'));
+      await this.store.insert(
+        tx,
+        {
+          id,
+          number,
+          ...columns(input),
+          search_text: searchText({ ...input, number }),
+          version: 1,
+          created_by: ctx.actor,
+          created_at: now,
+          updated_by: ctx.actor,
+          updated_at: now,
+        } as Partial<CustomerRow> & { id: string },
+        managers,
+      );
+      await writeAudit(tx, { recordType: 'customer', recordId: id, customerId: id, action: 'created', actor: ctx.actor, at: now, summary: input.name });
+    });
+    return (await this.store.get(id, undefined))!;
+  }
+
+  async update(id: string, input: CustomerUpdate, ctx: RequestContext): Promise<Customer> {
+    const before = await this.loadFor(id, crmCustomerUpdatePermission, ctx);
+    if (input.accountManagers) await this.users.assertUsersExist('accountManagers', input.accountManagers);
+    const readFilter = await this.access.filter(crmCustomerReadPermission, ctx.credentials);
+    const now = new Date();
+    await this.transaction(async tx => {
+      if (input.parentId !== undefined || input.groupId !== undefined) {
+        await this.assertReferences(tx, input, readFilter, id);
+      }
+      const name = input.name ?? before.name;
+      const uscc = input.unifiedSocialCreditCode !== undefined ? input.unifiedSocialCreditCode : before.unifiedSocialCreditCode;
+      await this.assertNoDuplicate(tx, name, uscc, id);
+      const merged = { ...before, ...input, name, unifiedSocialCreditCode: uscc };
+      const ok = await this.store.update(tx, id, input.version, {
+        ...columns(input),
+        search_text: searchText(merged),
+        updated_by: ctx.actor,
+        updated_at: now,
+      });
+      if (!ok) throw new CrmError(409, 'staleVersion');
+      if (input.accountManagers) await this.store.replaceManagers(tx, id, input.accountManagers);
+      const after = (await this.store.get(id, undefined, { db: tx }))!;
+      const changes = diff(before, after);
+      await writeAudit(tx, { recordType: 'customer', recordId: id, customerId: id, action: 'updated', actor: ctx.actor, at: now, summary: after.name, changes });
+    });
+    return (await this.store.get(id, undefined))!;
+  }
+
+  async remove(id: string, version: number, ctx: RequestContext): Promise<void> {
+    const before = await this.loadFor(id, crmCustomerDeletePermission, ctx);
+    const now = new Date();
+    await this.transaction(async tx => {
+      if (await this.store.hasLiveDependants(tx, id)) throw new CrmError(409, 'hasChildren');
+      const ok = await this.store.update(tx, id, version, { deleted_at: now, deleted_by: ctx.actor, updated_at: now, updated_by: ctx.actor });
+      if (!ok) throw new CrmError(409, 'staleVersion');
+      await writeAudit(tx, { recordType: 'customer', recordId: id, customerId: id, action: 'deleted', actor: ctx.actor, at: now, summary: before.name });
+    });
+  }
+
+  async restore(id: string, ctx: RequestContext): Promise<Customer> {
+    const filter = await this.access.filter(crmCustomerDeletePermission, ctx.credentials);
+    const deleted = await this.store.get(id, filter, { includeDeleted: true });
+    if (!deleted) throw new CrmError(404, 'customerNotFound');
+    if (!deleted.deletedAt) throw new CrmError(409, 'notDeleted');
+    const now = new Date();
+    await this.transaction(async tx => {
+      await this.assertNoDuplicate(tx, deleted.name, deleted.unifiedSocialCreditCode, id);
+      const ok = await this.store.update(tx, id, deleted.version, { deleted_at: null, deleted_by: null, updated_at: now, updated_by: ctx.actor });
+      if (!ok) throw new CrmError(409, 'staleVersion');
+      await writeAudit(tx, { recordType: 'customer', recordId: id, customerId: id, action: 'restored', actor: ctx.actor, at: now, summary: deleted.name });
+    });
+    return (await this.store.get(id, undefined))!;
+  }
+
+  /** Loads a live customer the caller may read, then checks the action's own scope (404 vs 403). */
+  private async loadFor(id: string, permission: typeof crmCustomerUpdatePermission, ctx: RequestContext) {
+    const before = await this.get(id, ctx);
+    const filter = await this.access.filter(permission, ctx.credentials);
+    if (filter && !(await this.store.get(id, filter))) throw new CrmError(403, 'forbidden');
+    return before;
+  }
+
+  private async assertReferences(
+    tx: Knex.Transaction,
+    input: { parentId?: string | null; groupId?: string | null },
+    readFilter: Awaited<ReturnType<Access['filter']>>,
+    selfId?: string,
+  ) {
+    if (input.parentId) {
+      if (input.parentId === selfId) throw CrmError.field('parentId', 'parentCycle');
+      if (!(await this.store.get(input.parentId, readFilter, { db: tx }))) throw CrmError.field('parentId', 'parentNotFound');
+      if (selfId && (await this.store.descendantIds(tx, selfId)).has(input.parentId)) {
+        throw CrmError.field('parentId', 'parentCycle');
+      }
+    }
+    if (input.groupId) {
+      if (input.groupId === selfId || !(await this.store.get(input.groupId, readFilter, { db: tx }))) {
+        throw CrmError.field('groupId', 'groupNotFound');
+      }
+    }
+  }
+
+  private async assertNoDuplicate(tx: Knex.Transaction, name: string, uscc: string | null, excludeId?: string) {
+    const nameKey = customerNameKey(name);
+    const dups = await this.store.findDuplicates(tx, nameKey, uscc, excludeId);
+    const byName = dups.find(d => d.name_key === nameKey);
+    const hit = byName ?? dups[0];
+    if (!hit) return;
+    // The duplicate may lie outside the caller's data scope: naming it is still
+    // right, since the alternative is a silent second record of the same company.
+    const existing = { type: 'customer' as const, id: hit.id, number: hit.number, name: hit.name };
+    const key = byName ? 'duplicateName' : 'duplicateUscc';
+    const path = byName ? 'name' : 'unifiedSocialCreditCode';
+    throw new CrmError(409, key, { name: hit.name, number: hit.number }, { existing, fields: { [path]: { key, vars: { name: hit.name, number: hit.number } } } });
+  }
+
+  /** Runs `fn` in a transaction; a unique-index race becomes the same 409 as the pre-check. */
+  private async transaction<T>(fn: (tx: Knex.Transaction) => Promise<T>): Promise<T> {
+    try {
+      return await this.knex.transaction(fn);
+    } catch (e) {
+      const msg = String((e as Error)?.message ?? '');
+      if (/crm_customers_name_key_uq|crm_customers_uscc_uq/.test(msg) || (/UNIQUE constraint failed: crm_customers\.(name_key|uscc)/.test(msg))) {
+        throw new CrmError(409, /uscc/.test(msg) ? 'duplicateUscc' : 'duplicateName', { name: '', number: '' });
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,124 @@
+import { Knex } from 'knex';
+import {
+  TimelineEntry,
+  TimelinePage,
+  crmCustomerReadPermission,
+  crmVisitReadPermission,
+} from '@cocrm/plugin-crm-common';
+import { CustomerStore } from '../database/CustomerStore';
+import { VisitStore } from '../database/VisitStore';
+import { toIso } from '../database/rows';
+import { CrmError } from '../errors';
+import { Access } from './Access';
+import { RequestContext } from './RequestContext';
+
+/** Where the timeline continues: entries strictly older than (at, id). */
+export interface TimelineCursor {
+  at: Date;
+  id: string;
+}
+
+/**
+ * A feed that contributes entries to the customer 360° timeline. The CRM's own
+ * record history and visits are sources; mail, opportunities, contracts and
+ * approvals join later through {@link crmTimelineExtensionPoint}. A source
+ * returns at most `limit` entries older than the cursor, newest first, and
+ * only what the caller may see.
+ */
+export interface CrmTimelineSource {
+  id: string;
+  list(options: {
+    customerId: string;
+    before?: TimelineCursor;
+    limit: number;
+    ctx: RequestContext;
+  }): Promise<TimelineEntry[]>;
+}
+
+export function encodeCursor(entry: TimelineEntry): string {
+  return `${entry.at}|${entry.id}`;
+}
+
+export function decodeCursor(value: string | undefined): TimelineCursor | undefined {
+  if (!value) return undefined;
+  const [at, id] = value.split('|');
+  const date = new Date(at);
+  if (Number.isNaN(date.getTime())) throw CrmError.field('before', 'invalidDateTime');
+  return { at: date, id: id ?? '\uffff' };
+}
+
+/** The record history (crm_audit) of a customer and of everything under it. */
+export function auditSource(knex: Knex): CrmTimelineSource {
+  return {
+    id: 'crm',
+    async list({ customerId, before, limit }) {
+      const qb = knex('crm_audit').where('customer_id', customerId);
+      if (before) {
+        qb.where(b => b.where('at', '<', before.at).orWhere(b2 => b2.where('at', '=', before.at).where('id', '<', before.id)));
+      }
+      const rows = await qb.orderBy('at', 'desc').orderBy('id', 'desc').limit(limit);
+      return rows.map(
+        (r: { id: string; record_type: string; record_id: string; action: string; actor: string; at: unknown; summary: string | null; changes: string | null }): TimelineEntry => ({
+          id: r.id,
+          source: 'crm',
+          kind: `${r.record_type}.${r.action}`,
+          at: toIso(r.at),
+          actor: r.actor,
+          title: r.summary ?? '',
+          ...(r.changes ? { changes: JSON.parse(r.changes) } : {}),
+          link: { type: r.record_type, id: r.record_id },
+        }),
+      );
+    },
+  };
+}
+
+/** Visits as timeline entries, when the caller may read visits of this customer. */
+export function visitSource(visits: VisitStore, access: Access): CrmTimelineSource {
+  return {
+    id: 'crm-visits',
+    async list({ customerId, before, limit, ctx }) {
+      // no visit read permission at all: the feed is simply empty for this caller
+      const filter = await access.filter(crmVisitReadPermission, ctx.credentials).catch(e => {
+        if (e instanceof CrmError && e.status === 403) return null;
+        throw e;
+      });
+      if (filter === null) return [];
+      const list = await visits.timeline(customerId, before, limit, filter);
+      return list.map(v => ({
+        id: v.id,
+        source: 'crm-visits',
+        kind: 'visit',
+        at: v.visitedAt,
+        actor: v.visitorRef,
+        title: v.contactNames.join('、'),
+        summary: v.content,
+        link: { type: 'visit', id: v.id },
+      }));
+    },
+  };
+}
+
+/** Merges every source into one page, newest first. */
+export class TimelineService {
+  constructor(
+    private readonly customers: CustomerStore,
+    private readonly access: Access,
+    private readonly sources: CrmTimelineSource[],
+  ) {}
+
+  async list(customerId: string, beforeParam: string | undefined, limit: number, ctx: RequestContext): Promise<TimelinePage> {
+    const filter = await this.access.filter(crmCustomerReadPermission, ctx.credentials);
+    if (!(await this.customers.get(customerId, filter))) throw new CrmError(404, 'customerNotFound');
+    const before = decodeCursor(beforeParam);
+    const lists = await Promise.all(this.sources.map(s => s.list({ customerId, before, limit: limit + 1, ctx })));
+    const merged = lists
+      .flat()
+      .sort((a, b) => (a.at === b.at ? (a.id < b.id ? 1 : -1) : a.at < b.at ? 1 : -1));
+    const items = merged.slice(0, limit);
+    return {
+      items,
+      nextBefore: merged.length > limit ? encodeCursor(items[items.length - 1]) : null,
+    };
+  }
+}

@@ -1,0 +1,236 @@
+import { createApiRef } from '@backstage/frontend-plugin-api';
+import type {
+  Contact,
+  ContactInput,
+  ContactListQuery,
+  ContactRelation,
+  ContactRelationInput,
+  ContactRelationType,
+  CrmErrorBody,
+  Customer,
+  CustomerGraph,
+  CustomerInput,
+  CustomerListQuery,
+  Page,
+  RelationStrength,
+  TimelinePage,
+  Visit,
+  VisitInput,
+  VisitListQuery,
+} from '@cocrm/plugin-crm-common';
+
+/** An HTTP error answered by the CRM backend, with its parsed body. */
+export class CrmApiError extends Error {
+  readonly status: number;
+  readonly body: CrmErrorBody;
+
+  constructor(status: number, body: CrmErrorBody) {
+    super(body.error.message);
+    this.name = 'CrmApiError';
+    this.status = status;
+    this.body = body;
+  }
+
+  /** field path → message, for 400 validation errors */
+  get fields(): Record<string, string> {
+    return this.body.error.fields ?? {};
+  }
+
+  get existing() {
+    return this.body.error.existing;
+  }
+
+  /** 409 because someone else saved first */
+  get isStale(): boolean {
+    return this.status === 409 && !this.body.error.existing;
+  }
+}
+
+export type Patch<T> = Partial<T> & { version: number };
+
+/** Typed client of the CRM backend (`/api/crm`). */
+export interface CrmApi {
+  listCustomers(query?: CustomerListQuery): Promise<Page<Customer>>;
+  getCustomer(id: string): Promise<Customer>;
+  createCustomer(input: CustomerInput): Promise<Customer>;
+  updateCustomer(id: string, patch: Patch<CustomerInput>): Promise<Customer>;
+  deleteCustomer(id: string, version: number): Promise<void>;
+  restoreCustomer(id: string): Promise<Customer>;
+  getTimeline(id: string, options?: { before?: string; limit?: number }): Promise<TimelinePage>;
+  getGraph(id: string): Promise<CustomerGraph>;
+
+  listContacts(query?: ContactListQuery): Promise<Page<Contact>>;
+  getContact(id: string): Promise<Contact>;
+  createContact(input: ContactInput): Promise<Contact>;
+  updateContact(id: string, patch: Patch<Omit<ContactInput, 'customerId'>>): Promise<Contact>;
+  deleteContact(id: string, version: number): Promise<void>;
+  restoreContact(id: string): Promise<Contact>;
+
+  listRelations(customerId: string): Promise<ContactRelation[]>;
+  createRelation(input: ContactRelationInput): Promise<ContactRelation>;
+  updateRelation(
+    id: string,
+    patch: { type?: ContactRelationType; strength?: RelationStrength; remark?: string | null; version: number },
+  ): Promise<ContactRelation>;
+  deleteRelation(id: string, version: number): Promise<void>;
+
+  listVisits(query?: VisitListQuery): Promise<Page<Visit>>;
+  getVisit(id: string): Promise<Visit>;
+  createVisit(input: VisitInput): Promise<Visit>;
+  updateVisit(id: string, patch: Patch<Omit<VisitInput, 'customerId'>>): Promise<Visit>;
+  deleteVisit(id: string, version: number): Promise<void>;
+  restoreVisit(id: string): Promise<Visit>;
+}
+
+export const crmApiRef = createApiRef<CrmApi>({ id: 'plugin.crm.api' });
+
+type QueryValue = string | number | boolean | string[] | undefined | null;
+
+/** Builds `?a=1&b=x,y`, leaving out empty values. */
+export function toQueryString(query: Record<string, QueryValue> = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === '') continue;
+    if (Array.isArray(value)) {
+      if (value.length) params.set(key, value.join(','));
+    } else {
+      params.set(key, String(value));
+    }
+  }
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+export interface CrmClientOptions {
+  discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
+  fetchApi: { fetch: typeof fetch };
+  /** The UI language, sent as Accept-Language so error messages match the UI. */
+  getLanguage?: () => string;
+}
+
+export class CrmClient implements CrmApi {
+  private readonly options: CrmClientOptions;
+
+  constructor(options: CrmClientOptions) {
+    this.options = options;
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const base = await this.options.discoveryApi.getBaseUrl('crm');
+    const language = this.options.getLanguage?.() ?? 'zh-CN';
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      'Accept-Language': language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en',
+    };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const res = await this.options.fetchApi.fetch(`${base}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) {
+      let parsed: CrmErrorBody | undefined;
+      try {
+        const json = await res.json();
+        if (json && typeof json === 'object' && json.error && typeof json.error.message === 'string') {
+          parsed = json as CrmErrorBody;
+        }
+      } catch {
+        // not JSON
+      }
+      throw new CrmApiError(
+        res.status,
+        parsed ?? { error: { name: 'Error', message: `${res.status} ${res.statusText || 'Request failed'}` } },
+      );
+    }
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  private id(id: string) {
+    return encodeURIComponent(id);
+  }
+
+  listCustomers(query: CustomerListQuery = {}) {
+    return this.request<Page<Customer>>('GET', `/customers${toQueryString(query as Record<string, QueryValue>)}`);
+  }
+  getCustomer(id: string) {
+    return this.request<Customer>('GET', `/customers/${this.id(id)}`);
+  }
+  createCustomer(input: CustomerInput) {
+    return this.request<Customer>('POST', '/customers', input);
+  }
+  updateCustomer(id: string, patch: Patch<CustomerInput>) {
+    return this.request<Customer>('PATCH', `/customers/${this.id(id)}`, patch);
+  }
+  deleteCustomer(id: string, version: number) {
+    return this.request<void>('DELETE', `/customers/${this.id(id)}${toQueryString({ version })}`);
+  }
+  restoreCustomer(id: string) {
+    return this.request<Customer>('POST', `/customers/${this.id(id)}/restore`);
+  }
+  getTimeline(id: string, options: { before?: string; limit?: number } = {}) {
+    return this.request<TimelinePage>(
+      'GET',
+      `/customers/${this.id(id)}/timeline${toQueryString({ before: options.before, limit: options.limit ?? 20 })}`,
+    );
+  }
+  getGraph(id: string) {
+    return this.request<CustomerGraph>('GET', `/customers/${this.id(id)}/graph`);
+  }
+
+  listContacts(query: ContactListQuery = {}) {
+    return this.request<Page<Contact>>('GET', `/contacts${toQueryString(query as Record<string, QueryValue>)}`);
+  }
+  getContact(id: string) {
+    return this.request<Contact>('GET', `/contacts/${this.id(id)}`);
+  }
+  createContact(input: ContactInput) {
+    return this.request<Contact>('POST', '/contacts', input);
+  }
+  updateContact(id: string, patch: Patch<Omit<ContactInput, 'customerId'>>) {
+    return this.request<Contact>('PATCH', `/contacts/${this.id(id)}`, patch);
+  }
+  deleteContact(id: string, version: number) {
+    return this.request<void>('DELETE', `/contacts/${this.id(id)}${toQueryString({ version })}`);
+  }
+  restoreContact(id: string) {
+    return this.request<Contact>('POST', `/contacts/${this.id(id)}/restore`);
+  }
+
+  listRelations(customerId: string) {
+    return this.request<ContactRelation[]>('GET', `/relations${toQueryString({ customerId })}`);
+  }
+  createRelation(input: ContactRelationInput) {
+    return this.request<ContactRelation>('POST', '/relations', input);
+  }
+  updateRelation(
+    id: string,
+    patch: { type?: ContactRelationType; strength?: RelationStrength; remark?: string | null; version: number },
+  ) {
+    return this.request<ContactRelation>('PATCH', `/relations/${this.id(id)}`, patch);
+  }
+  deleteRelation(id: string, version: number) {
+    return this.request<void>('DELETE', `/relations/${this.id(id)}${toQueryString({ version })}`);
+  }
+
+  listVisits(query: VisitListQuery = {}) {
+    return this.request<Page<Visit>>('GET', `/visits${toQueryString(query as Record<string, QueryValue>)}`);
+  }
+  getVisit(id: string) {
+    return this.request<Visit>('GET', `/visits/${this.id(id)}`);
+  }
+  createVisit(input: VisitInput) {
+    return this.request<Visit>('POST', '/visits', input);
+  }
+  updateVisit(id: string, patch: Patch<Omit<VisitInput, 'customerId'>>) {
+    return this.request<Visit>('PATCH', `/visits/${this.id(id)}`, patch);
+  }
+  deleteVisit(id: string, version: number) {
+    return this.request<void>('DELETE', `/visits/${this.id(id)}${toQueryString({ version })}`);
+  }
+  restoreVisit(id: string) {
+    return this.request<Visit>('POST', `/visits/${this.id(id)}/restore`);
+  }
+}

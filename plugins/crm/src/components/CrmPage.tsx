@@ -1,0 +1,48 @@
+import { Link as RouterLink, Route, Routes, useLocation } from 'react-router-dom';
+import Box from '@mui/material/Box';
+import Tab from '@mui/material/Tab';
+import Tabs from '@mui/material/Tabs';
+import { useCrmLinks } from '../routes';
+import { useCrmT } from './common/i18n';
+import { NotifyProvider } from './common/feedback';
+import { CustomerListPage } from './customers/CustomerListPage';
+import { CustomerPage } from './customers/CustomerPage';
+import { ContactListPage } from './contacts/ContactListPage';
+import { ContactPage } from './contacts/ContactPage';
+import { VisitListPage } from './visits/VisitListPage';
+
+function CrmNav() {
+  const { t } = useCrmT();
+  const links = useCrmLinks();
+  const { pathname } = useLocation();
+  const rel = pathname.startsWith(links.base) ? pathname.slice(links.base.length) : pathname;
+  const current = rel.startsWith('/contacts') ? 'contacts' : rel.startsWith('/visits') ? 'visits' : 'customers';
+  return (
+    <Tabs value={current} sx={{ mb: 2, borderBottom: 1, borderColor: 'divider' }} aria-label={t('page.title')}>
+      <Tab value="customers" label={t('nav.customers')} component={RouterLink} to={links.customers} data-testid="crm-nav-customers" />
+      <Tab value="contacts" label={t('nav.contacts')} component={RouterLink} to={links.contacts} data-testid="crm-nav-contacts" />
+      <Tab value="visits" label={t('nav.visits')} component={RouterLink} to={links.visits} data-testid="crm-nav-visits" />
+    </Tabs>
+  );
+}
+
+/** The CRM page: 客户 / 联系人 / 拜访 with their detail pages. */
+export function CrmPage() {
+  return (
+    <NotifyProvider>
+      <Box sx={{ p: { xs: 2, md: 3 } }}>
+        <CrmNav />
+        <Routes>
+          <Route path="/" element={<CustomerListPage />} />
+          <Route path="/customers" element={<CustomerListPage />} />
+          <Route path="/customers/:id" element={<CustomerPage />} />
+          <Route path="/contacts" element={<ContactListPage />} />
+          <Route path="/contacts/:id" element={<ContactPage />} />
+          <Route path="/visits" element={<VisitListPage />} />
+        </Routes>
+      </Box>
+    </NotifyProvider>
+  );
+}
+
+export default CrmPage;

@@ -1,0 +1,18 @@
+import { createRouteRef, useRouteRef } from '@backstage/frontend-plugin-api';
+
+/** The CRM page (customers list); everything else lives below it. */
+export const rootRouteRef = createRouteRef();
+
+/** Paths inside the CRM page, relative to wherever the app mounted it. */
+export function useCrmLinks() {
+  const root = useRouteRef(rootRouteRef);
+  const base = (root?.() ?? '/crm').replace(/\/$/, '');
+  return {
+    base,
+    customers: base || '/',
+    customer: (id: string) => `${base}/customers/${encodeURIComponent(id)}`,
+    contacts: `${base}/contacts`,
+    contact: (id: string) => `${base}/contacts/${encodeURIComponent(id)}`,
+    visits: `${base}/visits`,
+  };
+}
