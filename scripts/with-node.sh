@@ -31,5 +31,5 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$(manifests)" ]; then
 fi
 
 export PATH="$root/node_modules/.bin:$PATH"
-cd "$root"
+
 exec "$@"

@@ -34,12 +34,15 @@ const requiredText = (max: number) =>
     .transform(v => v.normalize('NFKC').trim())
     .pipe(z.string().min(1, 'required').max(max, 'tooLong'));
 
-const patterned = (re: RegExp, key: string, max = 50) =>
+const patterned = (re: RegExp, key: string, max = 50, squeeze = false) =>
   z
     .string()
     .max(max, 'tooLong')
     .nullish()
-    .transform(v => cleanText(v))
+    .transform(v => {
+      const t = cleanText(v);
+      return t && squeeze ? t.replace(/\s+/g, '') : t;
+    })
     .refine(v => v === null || re.test(v), key);
 
 const date = z
@@ -101,8 +104,8 @@ export const customerFields = {
     .transform(v => cleanText(v))
     .refine(v => v === null || isRegionCode(v), 'invalidRegion'),
   address: optionalText(200),
-  postcode: patterned(/^\d{6}$/, 'invalidPostcode', 6),
-  phone: patterned(PHONE_RE, 'invalidPhone'),
+  postcode: patterned(/^\d{6}$/, 'invalidPostcode', 10, true),
+  phone: patterned(PHONE_RE, 'invalidPhone', 50, true),
   website: patterned(URL_RE, 'invalidUrl', 200),
   annualRevenue: money,
   foundedOn: date,
@@ -138,8 +141,8 @@ export const contactFields = {
   department: optionalText(50),
   title: optionalText(50),
   position: optionalText(50),
-  mobile: patterned(MOBILE_RE, 'invalidMobile'),
-  phone: patterned(PHONE_RE, 'invalidPhone'),
+  mobile: patterned(MOBILE_RE, 'invalidMobile', 50, true),
+  phone: patterned(PHONE_RE, 'invalidPhone', 50, true),
   emails: z
     .array(
       z
