@@ -31,6 +31,7 @@ const bool = z.enum(['true', 'false'], 'invalidValue').transform(v => v === 'tru
 const q = z
   .string()
   .max(100, 'tooLong')
+  // eslint-disable-next-line no-control-regex -- control characters separate fields in search_text
   .transform(v => normalizeSearchText(v.replace(/[\u0000-\u001f]/g, '')))
   .optional()
   .transform(v => v || undefined);

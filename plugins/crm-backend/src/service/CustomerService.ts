@@ -98,7 +98,9 @@ export class CustomerService {
 
   async create(input: CustomerCreate, ctx: RequestContext): Promise<Customer> {
     await this.access.check(crmCustomerCreatePermission, ctx.credentials);
-    const managers = input.accountManagers?.length ? input.accountManagers : ctx.actor.startsWith('user:') ? [ctx.actor] : [];
+    // the creator manages the customer unless the form names other managers
+    const creator = ctx.actor.startsWith('user:') ? [ctx.actor] : [];
+    const managers = input.accountManagers?.length ? input.accountManagers : creator;
     await this.users.assertUsersExist('accountManagers', managers);
     const readFilter = await this.access.filter(crmCustomerReadPermission, ctx.credentials);
     const id = randomUUID();

@@ -114,7 +114,7 @@ export class TimelineService {
     const lists = await Promise.all(this.sources.map(s => s.list({ customerId, before, limit: limit + 1, ctx })));
     const merged = lists
       .flat()
-      .sort((a, b) => (a.at === b.at ? (a.id < b.id ? 1 : -1) : a.at < b.at ? 1 : -1));
+      .sort((a, b) => b.at.localeCompare(a.at) || b.id.localeCompare(a.id));
     const items = merged.slice(0, limit);
     return {
       items,
