@@ -37,8 +37,8 @@ export async function startCrm(databaseId: TestDatabaseId) {
   const knex: Knex = await databases.init(databaseId);
   const decide = (userRef: string | undefined, permission: { name: string; type: string; resourceType?: string }) => {
     const scope = userRef ? SCOPES[userRef] : undefined;
-    if (!scope || scope === 'none') return { result: AuthorizeResult.DENY as const };
-    if (scope === 'all' || permission.type === 'basic') return { result: AuthorizeResult.ALLOW as const };
+    if (!scope || scope === 'none') return { result: AuthorizeResult.DENY };
+    if (scope === 'all' || permission.type === 'basic') return { result: AuthorizeResult.ALLOW };
     return crmAccountManagerDecision(permission as { resourceType: string }, scope);
   };
   const userOf = (credentials: { principal: unknown }) => (credentials.principal as { userEntityRef?: string }).userEntityRef;

@@ -2,6 +2,7 @@ import { Knex } from 'knex';
 import { Contact, ContactListQuery, Page, ageOn, todayInShanghai } from '@cocrm/plugin-crm-common';
 import { AccessFilter, applyAccessFilter } from '../permissions/query';
 import { MetaRow, metaFromRow, toBool, whereSearch } from './rows';
+import { fetchPage, whereTimeRange } from './paging';
 
 export interface ContactRow extends MetaRow {
   customer_id: string;
@@ -103,28 +104,22 @@ export class ContactStore {
       if (query.q) whereSearch(this.knex, qb, 'p.search_text', query.q);
       if (query.customerId) qb.where('p.customer_id', query.customerId);
       if (query.keyDecisionMaker !== undefined) qb.where('p.key_decision_maker', query.keyDecisionMaker);
-      if (query.createdFrom) qb.where('p.created_at', '>=', new Date(query.createdFrom));
-      if (query.createdTo) qb.where('p.created_at', '<', new Date(query.createdTo));
-      if (query.updatedFrom) qb.where('p.updated_at', '>=', new Date(query.updatedFrom));
-      if (query.updatedTo) qb.where('p.updated_at', '<', new Date(query.updatedTo));
+      whereTimeRange(qb, 'p.created_at', query.createdFrom, query.createdTo);
+      whereTimeRange(qb, 'p.updated_at', query.updatedFrom, query.updatedTo);
       applyAccessFilter(qb, filter, 'p.customer_id', this.knex);
     };
-    const countQb = this.knex('crm_contacts as p').join('crm_customers as c', 'c.id', 'p.customer_id').count({ n: '*' });
-    where(countQb);
-    const pageQb = this.base(this.knex);
-    where(pageQb);
-    pageQb
-      .orderBy(SORT_COLUMNS[query.sort] ?? 'p.updated_at', query.order)
-      .orderBy('p.id', query.order)
-      .limit(query.pageSize)
-      .offset(query.page * query.pageSize);
-    const [countRow, rows] = await Promise.all([countQb.first(), pageQb]);
-    return {
-      items: await this.hydrate(rows as JoinedRow[], this.knex),
-      totalCount: Number((countRow as { n: number | string } | undefined)?.n ?? 0),
-      page: query.page,
-      pageSize: query.pageSize,
-    };
+    const count = this.knex('crm_contacts as p').join('crm_customers as c', 'c.id', 'p.customer_id').count({ n: '*' });
+    where(count);
+    const rows = this.base(this.knex);
+    where(rows);
+    return fetchPage({
+      count,
+      rows,
+      sortColumn: SORT_COLUMNS[query.sort] ?? 'p.updated_at',
+      idColumn: 'p.id',
+      request: query,
+      hydrate: (list: JoinedRow[]) => this.hydrate(list, this.knex),
+    });
   }
 
   /** All live contacts of a customer (for the graph), capped. */

@@ -3,6 +3,7 @@ import { Customer, CustomerListQuery, Page } from '@cocrm/plugin-crm-common';
 import { industryDivisionCodesOf, regionPrefix } from '@cocrm/plugin-crm-common';
 import { AccessFilter, applyAccessFilter } from '../permissions/query';
 import { MetaRow, metaFromRow, toNumberOrNull, whereSearch } from './rows';
+import { fetchPage, whereTimeRange } from './paging';
 
 export interface CustomerRow extends MetaRow {
   number: string;
@@ -158,30 +159,23 @@ export class CustomerStore {
             .where('am.user_ref', query.accountManager),
         );
       }
-      if (query.createdFrom) qb.where('c.created_at', '>=', new Date(query.createdFrom));
-      if (query.createdTo) qb.where('c.created_at', '<', new Date(query.createdTo));
-      if (query.updatedFrom) qb.where('c.updated_at', '>=', new Date(query.updatedFrom));
-      if (query.updatedTo) qb.where('c.updated_at', '<', new Date(query.updatedTo));
+      whereTimeRange(qb, 'c.created_at', query.createdFrom, query.createdTo);
+      whereTimeRange(qb, 'c.updated_at', query.updatedFrom, query.updatedTo);
       applyAccessFilter(qb, filter, 'c.id', this.knex);
     };
 
-    const countQb = this.knex('crm_customers as c').count({ n: '*' });
-    where(countQb);
-    const pageQb = this.base(this.knex);
-    where(pageQb);
-    pageQb
-      .orderBy(SORT_COLUMNS[query.sort] ?? 'c.updated_at', query.order)
-      .orderBy('c.id', query.order)
-      .limit(query.pageSize)
-      .offset(query.page * query.pageSize);
-
-    const [countRow, rows] = await Promise.all([countQb.first(), pageQb]);
-    return {
-      items: await this.hydrate(rows as JoinedRow[], this.knex),
-      totalCount: Number((countRow as { n: number | string } | undefined)?.n ?? 0),
-      page: query.page,
-      pageSize: query.pageSize,
-    };
+    const count = this.knex('crm_customers as c').count({ n: '*' });
+    where(count);
+    const rows = this.base(this.knex);
+    where(rows);
+    return fetchPage({
+      count,
+      rows,
+      sortColumn: SORT_COLUMNS[query.sort] ?? 'c.updated_at',
+      idColumn: 'c.id',
+      request: query,
+      hydrate: (list: JoinedRow[]) => this.hydrate(list, this.knex),
+    });
   }
 
   /** Live customers that collide with the given name key or credit code. */

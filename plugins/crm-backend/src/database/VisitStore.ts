@@ -2,6 +2,7 @@ import { Knex } from 'knex';
 import { Page, Visit, VisitListQuery } from '@cocrm/plugin-crm-common';
 import { AccessFilter, applyAccessFilter } from '../permissions/query';
 import { MetaRow, metaFromRow, toIso } from './rows';
+import { fetchPage, whereTimeRange } from './paging';
 
 interface VisitRow extends MetaRow {
   customer_id: string;
@@ -73,26 +74,21 @@ export class VisitStore {
       if (query.contactId) {
         qb.whereExists(this.knex('crm_visit_contacts as vc').select(this.knex.raw('1')).whereRaw('vc.visit_id = v.id').where('vc.contact_id', query.contactId));
       }
-      if (query.from) qb.where('v.visited_at', '>=', new Date(query.from));
-      if (query.to) qb.where('v.visited_at', '<', new Date(query.to));
+      whereTimeRange(qb, 'v.visited_at', query.from, query.to);
       applyAccessFilter(qb, filter, 'v.customer_id', this.knex);
     };
-    const countQb = this.knex('crm_visits as v').join('crm_customers as c', 'c.id', 'v.customer_id').whereNull('c.deleted_at').count({ n: '*' });
-    where(countQb);
-    const pageQb = this.base(this.knex);
-    where(pageQb);
-    pageQb
-      .orderBy(SORT_COLUMNS[query.sort] ?? 'v.visited_at', query.order)
-      .orderBy('v.id', query.order)
-      .limit(query.pageSize)
-      .offset(query.page * query.pageSize);
-    const [countRow, rows] = await Promise.all([countQb.first(), pageQb]);
-    return {
-      items: await this.hydrate(rows as VisitRow[], this.knex),
-      totalCount: Number((countRow as { n: number | string } | undefined)?.n ?? 0),
-      page: query.page,
-      pageSize: query.pageSize,
-    };
+    const count = this.knex('crm_visits as v').join('crm_customers as c', 'c.id', 'v.customer_id').whereNull('c.deleted_at').count({ n: '*' });
+    where(count);
+    const rows = this.base(this.knex);
+    where(rows);
+    return fetchPage({
+      count,
+      rows,
+      sortColumn: SORT_COLUMNS[query.sort] ?? 'v.visited_at',
+      idColumn: 'v.id',
+      request: query,
+      hydrate: (list: VisitRow[]) => this.hydrate(list, this.knex),
+    });
   }
 
   /** Visits of a customer older than the cursor, newest first (timeline feed). */
