@@ -16,6 +16,7 @@ function CrmNav() {
   const links = useCrmLinks();
   const { pathname } = useLocation();
   const rel = pathname.startsWith(links.base) ? pathname.slice(links.base.length) : pathname;
+  // eslint-disable-next-line no-nested-ternary
   const current = rel.startsWith('/contacts') ? 'contacts' : rel.startsWith('/visits') ? 'visits' : 'customers';
   return (
     <Tabs value={current} sx={{ mb: 2, borderBottom: 1, borderColor: 'divider' }} aria-label={t('page.title')}>

@@ -286,4 +286,4 @@ export const crmMessagesEn = {
     network: 'The server could not be reached',
     validation: 'Please correct the highlighted fields',
   },
-};
+} as const;

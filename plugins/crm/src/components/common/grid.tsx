@@ -27,6 +27,7 @@ export function useUrlListState(defaults: { sort: string; order: 'asc' | 'desc';
   const rawSize = Number(params.get('pageSize') ?? defaults.pageSize ?? 25);
   const pageSize = PAGE_SIZES.includes(rawSize) ? rawSize : defaults.pageSize ?? 25;
   const sort = params.get('sort') || defaults.sort;
+  // eslint-disable-next-line no-nested-ternary
   const order = (params.get('order') === 'asc' ? 'asc' : params.get('order') === 'desc' ? 'desc' : defaults.order) as
     | 'asc'
     | 'desc';
@@ -39,6 +40,7 @@ export function useUrlListState(defaults: { sort: string; order: 'asc' | 'desc';
       prev => {
         const next = new URLSearchParams(prev);
         for (const [k, v] of Object.entries(changes)) {
+          // eslint-disable-next-line no-nested-ternary
           const s = Array.isArray(v) ? v.join(',') : v === null || v === undefined ? '' : String(v);
           if (s === '') next.delete(k);
           else next.set(k, s);

@@ -108,6 +108,7 @@ export function IndustrySelect(props: {
   size?: 'small' | 'medium';
 }) {
   const { t } = useCrmT();
+  // eslint-disable-next-line no-nested-ternary
   const fromValue = props.value
     ? isIndustrySectionCode(props.value)
       ? props.value

@@ -11,7 +11,11 @@ export interface LoadState<T> {
 
 /** Runs `fn` whenever deps change; the newest call wins. */
 export function useLoad<T>(fn: () => Promise<T>, deps: DependencyList): LoadState<T> {
-  const [state, setState] = useState<{ value?: T; error?: Error; loading: boolean }>({ loading: true });
+  const [state, setState] = useState<{ value: T | undefined; error: Error | undefined; loading: boolean }>({
+    value: undefined,
+    error: undefined,
+    loading: true,
+  });
   const [nonce, setNonce] = useState(0);
   const seq = useRef(0);
   useEffect(() => {
@@ -19,7 +23,7 @@ export function useLoad<T>(fn: () => Promise<T>, deps: DependencyList): LoadStat
     setState(s => ({ ...s, loading: true, error: undefined }));
     fn().then(
       value => {
-        if (my === seq.current) setState({ value, loading: false });
+        if (my === seq.current) setState({ value, error: undefined, loading: false });
       },
       error => {
         if (my === seq.current) setState(s => ({ value: s.value, error, loading: false }));

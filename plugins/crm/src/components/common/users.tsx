@@ -121,7 +121,7 @@ export function UserPicker(props: UserPickerProps) {
     const known = new Set(users.map(u => u.ref));
     const extra = props.value
       .filter(r => !known.has(r.toLowerCase()))
-      .map(r => ({ ref: r, name: refName(r), displayName: refName(r) }));
+      .map((r): UserOption => ({ ref: r, name: refName(r), displayName: refName(r) }));
     return [...users, ...extra];
   }, [users, props.value]);
   const selected = props.value

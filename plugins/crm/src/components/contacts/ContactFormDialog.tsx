@@ -209,7 +209,7 @@ export function ContactFormDialog(props: {
         onChange={e => set(field, e.target.value as never)}
         error={!!fieldError(errors, field)}
         helperText={
-          fieldError(errors, field) ?? (field === 'birthday' && age !== null ? t('common.age', { age }) : undefined)
+          fieldError(errors, field) ?? (field === 'birthday' && age !== null ? t('common.age', { age: String(age) }) : undefined)
         }
         inputProps={{ 'data-testid': `crm-contact-${field}` }}
       />

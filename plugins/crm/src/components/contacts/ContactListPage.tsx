@@ -176,6 +176,7 @@ export function ContactListPage() {
           {filtered && <Button onClick={() => list.clear(FILTER_KEYS)}>{t('common.clearFilters')}</Button>}
         </Box>
       </Paper>
+      {/* eslint-disable-next-line no-nested-ternary */}
       {data.error && !data.value ? (
         <ErrorState error={data.error} onRetry={data.retry} />
       ) : data.value && data.value.totalCount === 0 && !data.loading ? (

@@ -68,7 +68,7 @@ export function ContactPage() {
   const contact = data.value as Contact;
 
   const value = (f: keyof Contact): ReactNode => {
-    if (f === 'age') return contact.age === null ? '' : t('common.age', { age: contact.age });
+    if (f === 'age') return contact.age === null ? '' : t('common.age', { age: String(contact.age) });
     return formatFieldValue(f, contact[f], { t: crm, userName });
   };
 

@@ -52,7 +52,7 @@ import { useCrmT } from '../common/i18n';
 import { ApiErrorAlert, ConfirmDialog, EmptyState, ErrorState, LoadingState, useNotify } from '../common/feedback';
 import { useLoad } from '../common/useLoad';
 
-type CrmNodeData = GraphNode & { kdmLabel: string };
+type CrmNodeData = { [K in keyof GraphNode]: GraphNode[K] } & { kdmLabel: string };
 type CrmFlowNode = Node<CrmNodeData>;
 
 function CustomerNode({ data }: NodeProps<CrmFlowNode>) {
@@ -212,7 +212,7 @@ function GraphView({ graph }: { graph: CustomerGraph }) {
         nodesConnectable={false}
         proOptions={{ hideAttribution: true }}
         onNodeClick={(_, node) => {
-          const data = node.data as CrmNodeData;
+          const data = node.data as unknown as CrmNodeData;
           if (data.kind === 'customer' && !data.focus) navigate(links.customer(data.id));
           if (data.kind === 'contact') navigate(links.contact(data.id));
         }}

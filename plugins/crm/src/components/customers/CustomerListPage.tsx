@@ -269,6 +269,7 @@ export function CustomerListPage() {
           )}
         </Box>
       </Paper>
+      {/* eslint-disable-next-line no-nested-ternary */}
       {data.error && !data.value ? (
         <ErrorState error={data.error} onRetry={data.retry} />
       ) : empty ? (

@@ -144,7 +144,7 @@ export function CustomerTimelineTab({ customer, revision = 0 }: { customer: Cust
           </Paper>
         );
       })}
-      {error && <ErrorState error={error} onRetry={loadMore} />}
+      {!!error && <ErrorState error={error} onRetry={loadMore} />}
       {next && (
         <Box sx={{ textAlign: 'center', mt: 1 }}>
           <Button onClick={loadMore} disabled={loading} data-testid="crm-timeline-more">

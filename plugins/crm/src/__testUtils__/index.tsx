@@ -1,0 +1,115 @@
+import { translationApiRef } from '@backstage/frontend-plugin-api';
+import { mockApis } from '@backstage/frontend-test-utils';
+import type { Customer, Page } from '@cocrm/plugin-crm-common';
+import { CrmApi, crmApiRef } from '../api/CrmClient';
+import { flattenMessages } from '../translation';
+import { crmMessagesZhCN } from '../translations/zh-CN';
+
+const zh = flattenMessages(crmMessagesZhCN as any);
+
+function t(key: string, options?: Record<string, unknown>) {
+  const text = zh[key] ?? key;
+  return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k: string) => String(options?.[k] ?? ''));
+}
+
+/** A TranslationApi that answers every CRM key in zh-CN (the app's default language). */
+export const zhTranslationApi = {
+  getTranslation: () => ({ ready: true as const, t }),
+  translation$: () => ({
+    subscribe: () => ({ unsubscribe: () => undefined, closed: false }),
+    [Symbol.observable ?? '@@observable']() {
+      return this;
+    },
+  }),
+};
+
+export function page<T>(items: T[], totalCount = items.length): Page<T> {
+  return { items, totalCount, page: 0, pageSize: 25 };
+}
+
+export function customer(overrides: Partial<Customer> = {}): Customer {
+  return {
+    id: '11111111-1111-4111-8111-111111111111',
+    version: 3,
+    createdBy: 'user:default/zhouhao',
+    createdAt: '2026-01-05T02:00:00.000Z',
+    updatedBy: 'user:default/zhouhao',
+    updatedAt: '2026-03-01T06:30:00.000Z',
+    deletedAt: null,
+    deletedBy: null,
+    number: 'KH000001',
+    name: '上海浦江精密机械有限公司',
+    shortName: '浦江精机',
+    unifiedSocialCreditCode: null,
+    type: 'enterprise',
+    level: 'A',
+    industryCode: '34',
+    industryPosition: 'major',
+    regionCode: '310115',
+    address: '上海市浦东新区张江路 1 号',
+    postcode: '201203',
+    phone: '021-58881234',
+    website: 'www.example.cn',
+    annualRevenue: { amount: 123456789, currency: 'CNY' },
+    foundedOn: '2005-06-01',
+    employeeCount: 320,
+    mainCustomers: null,
+    managementStyle: null,
+    expectedPurchase: null,
+    parentId: null,
+    parentName: null,
+    groupId: null,
+    groupName: null,
+    channel: 'direct',
+    source: 'referral',
+    status: 'intent',
+    accountManagers: ['user:default/zhouhao'],
+    remark: null,
+    ...overrides,
+  };
+}
+
+export type FakeCrmApi = { [K in keyof CrmApi]: jest.Mock };
+
+/** A CrmApi whose every method is a jest mock with empty answers. */
+export function fakeCrmApi(overrides: Partial<FakeCrmApi> = {}): FakeCrmApi {
+  const empty = async () => page([]);
+  const api: FakeCrmApi = {
+    listCustomers: jest.fn(empty),
+    getCustomer: jest.fn(async () => customer()),
+    createCustomer: jest.fn(async () => customer()),
+    updateCustomer: jest.fn(async () => customer()),
+    deleteCustomer: jest.fn(async () => undefined),
+    restoreCustomer: jest.fn(async () => customer()),
+    getTimeline: jest.fn(async () => ({ items: [], nextBefore: null })),
+    getGraph: jest.fn(async () => ({ nodes: [], edges: [] })),
+    listContacts: jest.fn(empty),
+    getContact: jest.fn(),
+    createContact: jest.fn(),
+    updateContact: jest.fn(),
+    deleteContact: jest.fn(async () => undefined),
+    restoreContact: jest.fn(),
+    listRelations: jest.fn(async () => []),
+    createRelation: jest.fn(),
+    updateRelation: jest.fn(),
+    deleteRelation: jest.fn(async () => undefined),
+    listVisits: jest.fn(empty),
+    getVisit: jest.fn(),
+    createVisit: jest.fn(),
+    updateVisit: jest.fn(),
+    deleteVisit: jest.fn(async () => undefined),
+    restoreVisit: jest.fn(),
+    ...overrides,
+  };
+  return api;
+}
+
+/** The API pairs every CRM test needs (typed loosely: the fakes implement only what the tests use). */
+export function testApis(api: FakeCrmApi): any {
+  return [
+    [crmApiRef, api],
+    [translationApiRef, zhTranslationApi],
+    mockApis.identity({ userEntityRef: 'user:default/zhouhao' }),
+    mockApis.permission(),
+  ];
+}

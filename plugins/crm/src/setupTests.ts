@@ -1,0 +1,15 @@
+import '@testing-library/jest-dom';
+
+// jsdom lacks these; MUI X DataGrid and React Flow use them.
+class ResizeObserverStub {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+}
+const g = globalThis as any;
+g.ResizeObserver = g.ResizeObserver ?? ResizeObserverStub;
+if (!g.DOMMatrixReadOnly) {
+  g.DOMMatrixReadOnly = class {
+    m22 = 1;
+  };
+}
