@@ -34,7 +34,7 @@ const CUSTOMERS = opt('customers', 1_000_000);
 const ITERATIONS = opt('iterations', 200);
 const WARMUP = opt('warmup', 20);
 const PORT = opt('port', 7107);
-const ROUNDS = 4; // API and psql alternate in rounds, so drift on the shared machine hits both
+const ROUNDS = 10; // API and psql alternate in rounds, so drift on the shared machine hits both alike
 const KEEP = flag('keep');
 const REUSE = flag('reuse');
 
@@ -72,13 +72,13 @@ async function withClient(database, fn) {
 
 const benchDatabases = () =>
   withClient('postgres', async c =>
-    (await c.query(`SELECT datname FROM pg_database WHERE datname LIKE $1 ORDER BY 1`, [`${PREFIX}%`])).rows.map(r => r.datname),
+    (await c.query(`SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY 1`, [PREFIX])).rows.map(r => r.datname),
   );
 
 async function dropBenchDatabases() {
   const names = await benchDatabases();
   await withClient('postgres', async c => {
-    for (const n of names) await c.query(`DROP DATABASE IF EXISTS ${n} WITH (FORCE)`);
+    for (const n of names) await c.query(`DROP DATABASE IF EXISTS "${n}" WITH (FORCE)`);
   });
   return names;
 }
@@ -187,7 +187,7 @@ async function stopBackend() {
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
-function request(pathAndQuery, headers = {}) {
+function request(pathAndQuery, headers = {}, retry = true) {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
     const req = http.get(`${BASE}${pathAndQuery}`, { agent, headers }, res => {
@@ -199,7 +199,11 @@ function request(pathAndQuery, headers = {}) {
       });
       res.on('error', reject);
     });
-    req.on('error', reject);
+    req.on('error', e => {
+      // the server closes idle keep-alive sockets after 5 s; a GET on such a socket is retried once
+      if (retry && req.reusedSocket && e.code === 'ECONNRESET') resolve(request(pathAndQuery, headers, false));
+      else reject(e);
+    });
   });
 }
 
@@ -305,6 +309,7 @@ async function measure(w, sql, token) {
   const per = Math.ceil(ITERATIONS / ROUNDS);
   for (let done = 0; done < ITERATIONS; done += per) {
     const n = Math.min(per, ITERATIONS - done);
+    await apiRun(url, token, 1); // untimed: reopens the keep-alive connection the server closed while psql ran
     api.push(...(await apiRun(url, token, n)));
     raw.push(...psqlRun(w.name, sql.statements, n));
   }
@@ -324,6 +329,7 @@ async function measure(w, sql, token) {
   r.ok = missed.length === 0;
   r.line = `bench ${w.name}: api p50=${fmt(r.api.p50)} p95=${fmt(r.api.p95)} | psql p50=${fmt(r.psql.p50)} p95=${fmt(r.psql.p95)}`
     + ` | ratio p50=${r.ratio.p50.toFixed(2)} p95=${r.ratio.p95.toFixed(2)} (target ≤${w.target})`
+    + ` | api−psql p50=${r.api.p50 >= r.psql.p50 ? '+' : ''}${fmt(r.api.p50 - r.psql.p50)}`
     + (r.ok ? ' OK' : ` MISSED (${missed.join(', ')})`);
   return r;
 }
@@ -397,9 +403,9 @@ async function main() {
 
   const plans = await explain(captured);
   console.log('\nEXPLAIN (ANALYZE, BUFFERS) key lines (full plans in bench/.out/explain-*.txt):');
-  for (const p of plans) {
+  for (const p of plans.filter(p => ['count', 'page'].includes(p.statement))) {
     console.log(`-- ${p.workload} / ${p.statement}`);
-    for (const l of p.key) console.log(`   ${l.trim()}`);
+    for (const l of p.key) console.log(`   ${l.trim().length > 160 ? `${l.trim().slice(0, 157)}...` : l.trim()}`);
   }
   const trgm = await trigramCheck();
   console.log(`\npg_trgm under ${trgm.locale.datctype}: show_trgm('华信科技') = ${trgm.showTrgm}`);

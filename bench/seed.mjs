@@ -184,7 +184,7 @@ SELECT id, number, name, name, short_name, uscc, type, level, industry_code,
 FROM (
   SELECT
     ${uuidOf('c', 'g.i')} AS id,
-    'KH' || lpad(g.i::text, 6, '0') AS number,
+    'KH' || lpad(g.i::text, greatest(6, length(g.i::text)), '0') AS number,
     ${A.cities}[1 + p.r] || CASE WHEN p.v = 1 THEN '市' ELSE '' END || ${A.stems}[1 + p.s] || ${A.words}[1 + p.w] || ${A.suffixes}[1 + p.x] AS name,
     CASE WHEN ${h('g.i', 1)} % 10 < 7 THEN ${A.stems}[1 + p.s] || ${A.words}[1 + p.w] END AS short_name,
     CASE WHEN ${h('g.i', 2)} % 100 < 5 THEN '91' || split_part(q.district, '|', 1) || lpad(g.i::text, 9, '0') || 'X' END AS uscc,
