@@ -1,4 +1,7 @@
+import path from 'node:path';
 import { defineConfig } from '@playwright/test';
+
+const config = (name: string) => path.resolve(__dirname, name);
 
 /*
  * End-to-end tests in e2e-tests/. The portal is started by Playwright on the
@@ -15,7 +18,7 @@ export default defineConfig({
   reporter: [['list'], ['html', { open: 'never', outputFolder: 'e2e-test-report' }]],
   outputDir: 'node_modules/.cache/e2e-test-results',
   webServer: {
-    command: 'backstage-cli repo start --config app-config.yaml --config app-config.e2e.yaml',
+    command: `backstage-cli repo start --config ${config('app-config.yaml')} --config ${config('app-config.e2e.yaml')}`,
     url: 'http://localhost:7100/api/demo-sign-in/users',
     timeout: 600_000,
     reuseExistingServer: !process.env.CI,

@@ -6,13 +6,17 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
-if [ ! -x "$chromium" ]; then
-  # Playwright's own browser download does not work on this kind of machine; Debian's Chromium does.
+# Playwright's own browser download does not work on this kind of machine; Debian's
+# Chromium does. A CJK font makes Chinese text render (and screenshots readable).
+missing=()
+[ -x "$chromium" ] || missing+=(chromium)
+fc-list 2>/dev/null | grep -qiE 'wqy|noto sans cjk' || missing+=(fonts-wqy-microhei)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "› installing Debian's chromium" >&2
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) >&2
+    echo "› installing ${missing[*]} from Debian" >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null) >&2
   else
-    echo "Chromium is missing: install Debian's 'chromium' package (or set CHROMIUM_PATH)" >&2
+    echo "Missing Debian packages: ${missing[*]} (or set CHROMIUM_PATH)" >&2
     exit 1
   fi
 fi

@@ -4,14 +4,15 @@
 #   npm start -- --postgres   the PostgreSQL server on 127.0.0.1:5432 instead
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-configs=(--config app-config.yaml)
+# absolute: the CLI resolves config paths from each package directory
+configs=(--config "$root/app-config.yaml")
 for arg in "$@"; do
   case "$arg" in
-    --postgres) configs+=(--config app-config.postgres.yaml) ;;
+    --postgres) configs+=(--config "$root/app-config.postgres.yaml") ;;
     *) echo "unknown option: $arg (use --postgres)" >&2; exit 2 ;;
   esac
 done
-[ -f "$root/app-config.local.yaml" ] && configs+=(--config app-config.local.yaml)
+if [ -f "$root/app-config.local.yaml" ]; then configs+=(--config "$root/app-config.local.yaml"); fi
 mkdir -p "$root/data/sqlite"
 cat <<'BANNER'
 

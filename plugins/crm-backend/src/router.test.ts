@@ -64,6 +64,9 @@ describe.each(databases.eachSupportedId())('CRM API on %s', (databaseId: TestDat
     expect((await crm.as('wangjianguo').get(`/customers?q=${encodeURIComponent('华信')}`)).body.totalCount).toBe(1);
     expect((await crm.as('outsider').get('/customers')).status).toBe(403);
 
+    const history = await crm.as('zhouhao').get(`/customers/${customer.id}/timeline`);
+    expect(history.body.items[0]).toMatchObject({ kind: 'relation.created', title: '李明 → 王芳', changes: [{ field: 'relationType', from: null, to: 'superior' }] });
+
     const graph = await crm.as('zhouhao').get(`/customers/${customer.id}/graph`);
     expect(graph.status).toBe(200);
     expect(graph.body.nodes.map((n: { label: string }) => n.label).sort()).toEqual(['上海华信智能科技有限公司', '李明', '王芳'].sort());
@@ -180,7 +183,10 @@ describe.each(databases.eachSupportedId())('CRM API on %s', (databaseId: TestDat
     expect(visit.body.visitorRef).toBe('user:default/zhouhao');
     expect((await crm.as('chenjing').get(`/visits?customerId=${mine.id}`)).body.totalCount).toBe(0);
     const timeline = await crm.as('zhouhao').get(`/customers/${mine.id}/timeline`);
-    expect(timeline.body.items.map((e: { kind: string }) => e.kind)).toContain('visit');
+    const kinds = timeline.body.items.map((e: { kind: string }) => e.kind);
+    expect(kinds).toContain('visit');
+    // the visit shows once, at its visit time, not also as a record creation
+    expect(kinds).not.toContain('visit.created');
   });
 
   it('numbers concurrent creations uniquely', async () => {

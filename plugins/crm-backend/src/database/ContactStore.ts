@@ -23,7 +23,14 @@ export interface ContactRow extends MetaRow {
   search_text: string;
 }
 
-type JoinedRow = ContactRow & { customer_name: string };
+type JoinedRow = Omit<ContactRow, 'search_text'> & { customer_name: string };
+
+/* Everything but the search columns, which never leave the database. */
+const CONTACT_COLUMNS = [
+  'id', 'customer_id', 'name', 'gender', 'department', 'title', 'position', 'mobile', 'phone',
+  'wechat', 'birthday', 'hobbies', 'personal_needs', 'photo', 'key_decision_maker', 'remark',
+  'version', 'created_by', 'created_at', 'updated_by', 'updated_at', 'deleted_at', 'deleted_by',
+].map(col => `p.${col}`);
 
 const SORT_COLUMNS: Record<string, string> = {
   name: 'p.name',
@@ -64,7 +71,7 @@ export class ContactStore {
   private base(db: Knex | Knex.Transaction) {
     return db('crm_contacts as p')
       .join('crm_customers as c', 'c.id', 'p.customer_id')
-      .select('p.*', 'c.name as customer_name');
+      .select(...CONTACT_COLUMNS, 'c.name as customer_name');
   }
 
   private async hydrate(rows: JoinedRow[], db: Knex | Knex.Transaction) {

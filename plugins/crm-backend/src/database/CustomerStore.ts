@@ -37,7 +37,17 @@ export interface CustomerRow extends MetaRow {
   search_text: string;
 }
 
-type JoinedRow = CustomerRow & { parent_name: string | null; group_name: string | null };
+type JoinedRow = Omit<CustomerRow, 'search_text'> & { parent_name: string | null; group_name: string | null };
+
+/* Everything but the search columns, which are large and never leave the database. */
+const CUSTOMER_COLUMNS = [
+  'id', 'number', 'name', 'name_key', 'short_name', 'uscc', 'type', 'level', 'industry_code',
+  'industry_position', 'region_code', 'address', 'postcode', 'phone', 'website', 'annual_revenue',
+  'annual_revenue_currency', 'founded_on', 'employee_count', 'main_customers', 'management_style',
+  'expected_purchase', 'expected_purchase_currency', 'parent_id', 'group_id', 'channel', 'source',
+  'status', 'remark', 'version', 'created_by', 'created_at', 'updated_by', 'updated_at',
+  'deleted_at', 'deleted_by',
+].map(col => `c.${col}`);
 
 const SORT_COLUMNS: Record<string, string> = {
   number: 'c.number',
@@ -98,7 +108,7 @@ export class CustomerStore {
     return db('crm_customers as c')
       .leftJoin('crm_customers as p', 'p.id', 'c.parent_id')
       .leftJoin('crm_customers as g', 'g.id', 'c.group_id')
-      .select('c.*', 'p.name as parent_name', 'g.name as group_name');
+      .select(...CUSTOMER_COLUMNS, 'p.name as parent_name', 'g.name as group_name');
   }
 
   async managersOf(ids: string[], db: Knex | Knex.Transaction = this.knex) {

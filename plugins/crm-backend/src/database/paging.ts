@@ -16,7 +16,9 @@ export async function fetchPage<R, T>(options: {
     .orderBy(options.idColumn, request.order)
     .limit(request.pageSize)
     .offset(request.page * request.pageSize);
-  const [countRow, rows] = await Promise.all([options.count.first(), options.rows]);
+  // one after the other: on a small machine parallel queries only compete
+  const countRow = await options.count.first();
+  const rows = await options.rows;
   return {
     items: await options.hydrate(rows as R[]),
     totalCount: Number((countRow as { n: number | string } | undefined)?.n ?? 0),

@@ -6,14 +6,14 @@ const META_FIELDS = new Set(['id', 'version', 'createdBy', 'createdAt', 'updated
 export type AuditAction = 'created' | 'updated' | 'deleted' | 'restored';
 
 /** Field-level differences between two API representations of a record. */
-export function diff(before: object, after: object) {
+export function diff(before: object, after: object, rename: Record<string, string> = {}) {
   const b = before as Record<string, unknown>;
   const a = after as Record<string, unknown>;
   const changes: Array<{ field: string; from: unknown; to: unknown }> = [];
   for (const field of new Set([...Object.keys(b), ...Object.keys(a)])) {
     if (META_FIELDS.has(field)) continue;
     if (JSON.stringify(b[field] ?? null) !== JSON.stringify(a[field] ?? null)) {
-      changes.push({ field, from: b[field] ?? null, to: a[field] ?? null });
+      changes.push({ field: rename[field] ?? field, from: b[field] ?? null, to: a[field] ?? null });
     }
   }
   return changes;

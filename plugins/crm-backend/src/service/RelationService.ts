@@ -57,7 +57,7 @@ export class RelationService {
         updated_by: ctx.actor,
         updated_at: now,
       });
-      await writeAudit(tx, { recordType: 'relation', recordId: id, customerId: from.customerId, action: 'created', actor: ctx.actor, at: now, summary: `${from.name} → ${to.name}`, changes: [{ field: 'type', from: null, to: input.type }] });
+      await writeAudit(tx, { recordType: 'relation', recordId: id, customerId: from.customerId, action: 'created', actor: ctx.actor, at: now, summary: `${from.name} → ${to.name}`, changes: [{ field: 'relationType', from: null, to: input.type }] });
     });
     return (await this.store.get(id, undefined))!;
   }
@@ -72,7 +72,7 @@ export class RelationService {
       if (input.remark !== undefined) patch.remark = input.remark;
       if (!(await this.store.update(tx, id, input.version, patch))) throw new CrmError(409, 'staleVersion');
       const after = (await this.store.get(id, undefined, tx))!;
-      await writeAudit(tx, { recordType: 'relation', recordId: id, customerId: from.customerId, action: 'updated', actor: ctx.actor, at: now, changes: diff(before, after) });
+      await writeAudit(tx, { recordType: 'relation', recordId: id, customerId: from.customerId, action: 'updated', actor: ctx.actor, at: now, changes: diff(before, after, { type: 'relationType' }) });
     });
     return (await this.store.get(id, undefined))!;
   }

@@ -52,7 +52,10 @@ export function auditSource(knex: Knex): CrmTimelineSource {
   return {
     id: 'crm',
     async list({ customerId, before, limit }) {
-      const qb = knex('crm_audit').where('customer_id', customerId);
+      // a visit is on the timeline itself (at its visit time); its creation would be a duplicate
+      const qb = knex('crm_audit')
+        .where('customer_id', customerId)
+        .whereNot(b => b.where('record_type', 'visit').where('action', 'created'));
       if (before) {
         qb.where(b => b.where('at', '<', before.at).orWhere(b2 => b2.where('at', '=', before.at).where('id', '<', before.id)));
       }

@@ -94,7 +94,7 @@ export class VisitService {
       if (!(await this.store.update(tx, id, input.version, patch))) throw new CrmError(409, 'staleVersion');
       if (input.contactIds) await this.store.replaceContacts(tx, id, input.contactIds);
       const after = (await this.store.get(id, undefined, { db: tx }))!;
-      await writeAudit(tx, { recordType: 'visit', recordId: id, customerId: before.customerId, action: 'updated', actor: ctx.actor, at: now, changes: diff(before, after) });
+      await writeAudit(tx, { recordType: 'visit', recordId: id, customerId: before.customerId, action: 'updated', actor: ctx.actor, at: now, summary: after.content.slice(0, 60), changes: diff(before, after) });
     });
     return (await this.store.get(id, undefined))!;
   }
@@ -106,7 +106,7 @@ export class VisitService {
       if (!(await this.store.update(tx, id, version, { deleted_at: now, deleted_by: ctx.actor, updated_at: now, updated_by: ctx.actor }))) {
         throw new CrmError(409, 'staleVersion');
       }
-      await writeAudit(tx, { recordType: 'visit', recordId: id, customerId: before.customerId, action: 'deleted', actor: ctx.actor, at: now });
+      await writeAudit(tx, { recordType: 'visit', recordId: id, customerId: before.customerId, action: 'deleted', actor: ctx.actor, at: now, summary: before.content.slice(0, 60) });
     });
   }
 
@@ -119,7 +119,7 @@ export class VisitService {
       if (!(await this.store.update(tx, id, deleted.version, { deleted_at: null, deleted_by: null, updated_at: now, updated_by: ctx.actor }))) {
         throw new CrmError(409, 'staleVersion');
       }
-      await writeAudit(tx, { recordType: 'visit', recordId: id, customerId: deleted.customerId, action: 'restored', actor: ctx.actor, at: now });
+      await writeAudit(tx, { recordType: 'visit', recordId: id, customerId: deleted.customerId, action: 'restored', actor: ctx.actor, at: now, summary: deleted.content.slice(0, 60) });
     });
     return (await this.store.get(id, undefined))!;
   }

@@ -12,6 +12,7 @@ const ENUM_FIELDS: Record<string, EnumGroup> = {
   source: 'source',
   gender: 'gender',
   strength: 'strength',
+  relationType: 'relation',
 };
 const MONEY_FIELDS = new Set(['annualRevenue', 'expectedPurchase']);
 const USER_FIELDS = new Set(['accountManagers', 'companions', 'visitorRef', 'createdBy', 'updatedBy', 'deletedBy']);
