@@ -1,55 +1,37 @@
-import { useState } from 'react';
-import Box from '@mui/material/Box';
-import Button from '@mui/material/Button';
-import Paper from '@mui/material/Paper';
-import AddIcon from '@mui/icons-material/Add';
 import { useApi } from '@backstage/frontend-plugin-api';
 import type { Customer } from '@cocrm/plugin-crm-common';
 import { crmApiRef } from '../../api/CrmClient';
 import { useCrmT } from '../common/i18n';
-import { EmptyState, ErrorState, LoadingState, useNotify } from '../common/feedback';
-import { useLoad } from '../common/useLoad';
+import { useNotify } from '../common/feedback';
 import { ContactFormDialog } from '../contacts/ContactFormDialog';
 import { ContactsTable } from '../contacts/ContactsTable';
+import { RelatedListTab } from './RelatedListTab';
 
 export function CustomerContactsTab({ customer, onChanged }: { customer: Customer; onChanged?: () => void }) {
   const { t } = useCrmT();
   const api = useApi(crmApiRef);
   const notify = useNotify();
-  const [creating, setCreating] = useState(false);
-  const data = useLoad(
-    () => api.listContacts({ customerId: customer.id, pageSize: 100, sort: 'name', order: 'asc' }),
-    [api, customer.id],
-  );
-  const add = (
-    <Button variant="contained" startIcon={<AddIcon />} onClick={() => setCreating(true)} data-testid="crm-new-contact">
-      {t('contact.new')}
-    </Button>
-  );
   return (
-    <Box>
-      {data.value && data.value.totalCount > 0 && <Box sx={{ display: 'flex', justifyContent: 'flex-end', mb: 1 }}>{add}</Box>}
-      {data.loading && !data.value && <LoadingState />}
-      {data.error && <ErrorState error={data.error} onRetry={data.retry} />}
-      {data.value &&
-        (data.value.totalCount === 0 ? (
-          <EmptyState title={t('contact.empty')} hint={t('contact.emptyHint')} action={add} />
-        ) : (
-          <Paper variant="outlined">
-            <ContactsTable contacts={data.value.items} />
-          </Paper>
-        ))}
-      <ContactFormDialog
-        open={creating}
-        customer={{ id: customer.id, name: customer.name }}
-        onClose={() => setCreating(false)}
-        onSaved={c => {
-          setCreating(false);
-          notify({ message: t('contact.created', { name: c.name }) });
-          data.retry();
-          onChanged?.();
-        }}
-      />
-    </Box>
+    <RelatedListTab
+      load={(page, pageSize) => api.listContacts({ customerId: customer.id, page, pageSize, sort: 'name', order: 'asc' })}
+      deps={[api, customer.id]}
+      newLabel={t('contact.new')}
+      newTestId="crm-new-contact"
+      emptyTitle={t('contact.empty')}
+      emptyHint={t('contact.emptyHint')}
+      renderTable={items => <ContactsTable contacts={items} />}
+      renderForm={(open, close, saved) => (
+        <ContactFormDialog
+          open={open}
+          customer={{ id: customer.id, name: customer.name }}
+          onClose={close}
+          onSaved={c => {
+            notify({ message: t('contact.created', { name: c.name }) });
+            saved();
+            onChanged?.();
+          }}
+        />
+      )}
+    />
   );
 }
