@@ -27,6 +27,8 @@ export default defineConfig({
   },
   use: {
     baseURL: 'http://localhost:3100',
+    // a desktop window: below ~1300 px the sidebar overlays the page instead of pushing it aside
+    viewport: { width: 1440, height: 1000 },
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
     screenshot: 'only-on-failure',

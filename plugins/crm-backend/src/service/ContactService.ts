@@ -93,7 +93,7 @@ export class ContactService {
   async update(id: string, input: ContactUpdate, ctx: RequestContext): Promise<Contact> {
     const before = await this.loadFor(id, crmContactUpdatePermission, ctx);
     const now = new Date();
-    await this.knex.transaction(async tx => {
+    return this.knex.transaction(async tx => {
       const merged = { ...before, ...input };
       const ok = await this.store.update(tx, id, input.version, {
         ...columns(input),
@@ -105,8 +105,8 @@ export class ContactService {
       if (input.emails) await this.store.replaceEmails(tx, id, input.emails);
       const after = (await this.store.get(id, undefined, { db: tx }))!;
       await writeAudit(tx, { recordType: 'contact', recordId: id, customerId: before.customerId, action: 'updated', actor: ctx.actor, at: now, summary: after.name, changes: diff(before, after) });
+      return after;
     });
-    return (await this.store.get(id, undefined))!;
   }
 
   async remove(id: string, version: number, ctx: RequestContext): Promise<void> {

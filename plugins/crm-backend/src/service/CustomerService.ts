@@ -134,7 +134,7 @@ export class CustomerService {
     if (input.accountManagers) await this.users.assertUsersExist('accountManagers', input.accountManagers);
     const readFilter = await this.access.filter(crmCustomerReadPermission, ctx.credentials);
     const now = new Date();
-    await this.transaction(async tx => {
+    return this.transaction(async tx => {
       if (input.parentId !== undefined || input.groupId !== undefined) {
         await this.assertReferences(tx, input, readFilter, id);
       }
@@ -153,8 +153,8 @@ export class CustomerService {
       const after = (await this.store.get(id, undefined, { db: tx }))!;
       const changes = diff(before, after);
       await writeAudit(tx, { recordType: 'customer', recordId: id, customerId: id, action: 'updated', actor: ctx.actor, at: now, summary: after.name, changes });
+      return after;
     });
-    return (await this.store.get(id, undefined))!;
   }
 
   async remove(id: string, version: number, ctx: RequestContext): Promise<void> {

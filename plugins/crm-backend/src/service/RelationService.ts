@@ -65,7 +65,7 @@ export class RelationService {
   async update(id: string, input: ContactRelationUpdate, ctx: RequestContext): Promise<ContactRelation> {
     const { before, from } = await this.loadForChange(id, ctx);
     const now = new Date();
-    await this.knex.transaction(async tx => {
+    return this.knex.transaction(async tx => {
       const patch: Record<string, unknown> = { updated_at: now, updated_by: ctx.actor };
       if (input.type) patch.type = input.type;
       if (input.strength) patch.strength = input.strength;
@@ -73,8 +73,8 @@ export class RelationService {
       if (!(await this.store.update(tx, id, input.version, patch))) throw new CrmError(409, 'staleVersion');
       const after = (await this.store.get(id, undefined, tx))!;
       await writeAudit(tx, { recordType: 'relation', recordId: id, customerId: from.customerId, action: 'updated', actor: ctx.actor, at: now, changes: diff(before, after, { type: 'relationType' }) });
+      return after;
     });
-    return (await this.store.get(id, undefined))!;
   }
 
   async remove(id: string, version: number, ctx: RequestContext): Promise<void> {

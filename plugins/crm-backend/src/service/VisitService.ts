@@ -84,7 +84,7 @@ export class VisitService {
     if (input.companions) await this.users.assertUsersExist('companions', input.companions);
     if (input.contactIds) await this.assertContactsOf(before.customerId, input.contactIds);
     const now = new Date();
-    await this.knex.transaction(async tx => {
+    return this.knex.transaction(async tx => {
       const patch: Record<string, unknown> = { updated_at: now, updated_by: ctx.actor };
       if (input.visitorRef !== undefined) patch.visitor_ref = input.visitorRef;
       if (input.visitedAt !== undefined) patch.visited_at = new Date(input.visitedAt);
@@ -95,8 +95,8 @@ export class VisitService {
       if (input.contactIds) await this.store.replaceContacts(tx, id, input.contactIds);
       const after = (await this.store.get(id, undefined, { db: tx }))!;
       await writeAudit(tx, { recordType: 'visit', recordId: id, customerId: before.customerId, action: 'updated', actor: ctx.actor, at: now, summary: after.content.slice(0, 60), changes: diff(before, after) });
+      return after;
     });
-    return (await this.store.get(id, undefined))!;
   }
 
   async remove(id: string, version: number, ctx: RequestContext): Promise<void> {
