@@ -136,7 +136,7 @@ export const crmPlugin = createBackendPlugin({
             frequency: { seconds: 15 },
             timeout: { minutes: 5 },
             fn: async () => {
-              await seedDemoData({ knex, file: demoFile, auth, logger, customers, contacts, relations, visits });
+              await seedDemoData({ knex, file: demoFile, auth, logger, users, customers, contacts, relations, visits });
             },
           });
         }

@@ -9,17 +9,19 @@ export class UserDirectory {
     private readonly auth: AuthService,
   ) {}
 
-  async assertUsersExist(field: string, refs: string[]): Promise<void> {
+  /** The refs among `refs` that name no catalog user. */
+  async missing(refs: string[]): Promise<string[]> {
     const unique = [...new Set(refs)];
-    if (unique.length === 0) return;
+    if (unique.length === 0) return [];
     const { items } = await this.catalog.getEntitiesByRefs(
       { entityRefs: unique, fields: ['kind', 'metadata.name'] },
       { credentials: await this.auth.getOwnServiceCredentials() },
     );
-    items.forEach((entity, i) => {
-      if (!entity || entity.kind !== 'User') {
-        throw CrmError.field(`${field}.${refs.indexOf(unique[i])}`, 'userNotFound', { ref: unique[i] });
-      }
-    });
+    return unique.filter((_, i) => !items[i] || items[i]!.kind !== 'User');
+  }
+
+  async assertUsersExist(field: string, refs: string[]): Promise<void> {
+    const [first] = await this.missing(refs);
+    if (first) throw CrmError.field(`${field}.${refs.indexOf(first)}`, 'userNotFound', { ref: first });
   }
 }
