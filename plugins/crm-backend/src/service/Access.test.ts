@@ -35,6 +35,14 @@ describe('Access', () => {
     expect(customerResourceRef.resourceType).toBe('crm-customer');
   });
 
+  it('refuses an action outside its scope with 403 even when the record is readable', async () => {
+    const { access } = setup();
+    const alice = mockCredentials.user('user:default/alice');
+    const read = async () => ({ id: 'c1' });
+    await expect(access.forAction(crmCustomerReadPermission, alice, read, async () => undefined)).rejects.toMatchObject({ status: 403 });
+    await expect(access.forAction(crmCustomerReadPermission, alice, read, async filter => filter)).resolves.toEqual({ id: 'c1' });
+  });
+
   it('answers a denied basic permission with 403', async () => {
     const { access } = setup();
     await expect(access.check(crmCustomerCreatePermission, mockCredentials.user())).rejects.toMatchObject({ status: 403 });

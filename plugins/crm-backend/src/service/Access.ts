@@ -54,6 +54,22 @@ export class Access {
     throw new CrmError(403, 'forbidden');
   }
 
+  /**
+   * A record about to be changed: `read` loads it within the read scope (its
+   * 404 when unseen); the action's own scope must cover it too, else 403.
+   */
+  async forAction<T>(
+    permission: ResourcePermission,
+    credentials: BackstageCredentials,
+    read: () => Promise<T>,
+    loadScoped: (filter: AccessFilter) => Promise<unknown>,
+  ): Promise<T> {
+    const record = await read();
+    const filter = await this.filter(permission, credentials);
+    if (filter && !(await loadScoped(filter))) throw new CrmError(403, 'forbidden');
+    return record;
+  }
+
   async check(permission: BasicPermission, credentials: BackstageCredentials): Promise<void> {
     const decision = await this.decide(permission, credentials);
     if (decision.result !== AuthorizeResult.ALLOW) throw new CrmError(403, 'forbidden');

@@ -184,11 +184,8 @@ export class CustomerService {
   }
 
   /** Loads a live customer the caller may read, then checks the action's own scope (404 vs 403). */
-  private async loadFor(id: string, permission: typeof crmCustomerUpdatePermission, ctx: RequestContext) {
-    const before = await this.get(id, ctx);
-    const filter = await this.access.filter(permission, ctx.credentials);
-    if (filter && !(await this.store.get(id, filter))) throw new CrmError(403, 'forbidden');
-    return before;
+  private loadFor(id: string, permission: typeof crmCustomerUpdatePermission, ctx: RequestContext) {
+    return this.access.forAction(permission, ctx.credentials, () => this.get(id, ctx), filter => this.store.get(id, filter));
   }
 
   private async assertReferences(

@@ -131,10 +131,7 @@ export class VisitService {
     });
   }
 
-  private async loadFor(id: string, permission: typeof crmVisitUpdatePermission, ctx: RequestContext) {
-    const before = await this.get(id, ctx);
-    const filter = await this.access.filter(permission, ctx.credentials);
-    if (filter && !(await this.store.get(id, filter))) throw new CrmError(403, 'forbidden');
-    return before;
+  private loadFor(id: string, permission: typeof crmVisitUpdatePermission, ctx: RequestContext) {
+    return this.access.forAction(permission, ctx.credentials, () => this.get(id, ctx), filter => this.store.get(id, filter));
   }
 }
