@@ -24,6 +24,15 @@ if [ -n "${CI:-}" ]; then export CRM_REQUIRE_POSTGRES=1; fi
 
 step "install"
 bash scripts/with-node.sh true
+# the org-ingestion tests start a real OpenLDAP server (Debian's slapd); under CI they fail without it
+if ! command -v slapd >/dev/null && [ ! -x /usr/sbin/slapd ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "› installing slapd and ldap-utils from Debian" >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slapd ldap-utils >/dev/null) >&2
+  else
+    echo "slapd is missing: install Debian's slapd and ldap-utils (the LDAP tests are skipped outside CI)" >&2
+  fi
+fi
 
 step "type check"
 bash scripts/with-node.sh tsc --noEmit -p .

@@ -8,6 +8,7 @@ import signalsPlugin from '@backstage/plugin-signals/alpha';
 import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
 import searchPlugin from '@backstage/plugin-search/alpha';
 import crmPlugin from '@cocrm/plugin-crm';
+import accessPlugin from '@cocrm/plugin-access';
 import { navContent } from './modules/nav';
 import { signInPage } from './modules/signIn';
 
@@ -45,6 +46,7 @@ const app = createApp({
     userSettingsPlugin,
     searchPlugin,
     crmPlugin,
+    accessPlugin,
     appModule,
   ],
 });

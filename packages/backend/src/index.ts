@@ -1,6 +1,6 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { accessModuleCrm } from '@cocrm/plugin-crm-backend';
 import { demoAuthProviderModule, demoSignInPlugin } from './modules/demoSignIn';
-import { suitePermissionPolicyModule } from './modules/permissionPolicy';
 
 const backend = createBackend();
 
@@ -15,10 +15,14 @@ backend.add(demoSignInPlugin);
 
 // the org (departments, users, leaders) lives in the catalog
 backend.add(import('@backstage/plugin-catalog-backend'));
+// LDAP / Microsoft Graph org providers with leaders and supervisors, each only when
+// configured under catalog.providers.ldapOrg / catalog.providers.microsoftGraphOrg
+backend.add(import('@cocrm/plugin-catalog-backend-module-cocrm-org'));
 
-// the suite's permission policy instead of allow-all
+// the suite's permission policy instead of allow-all; roles and grants live in the access plugin
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(suitePermissionPolicyModule);
+backend.add(import('@cocrm/plugin-permission-backend-module-suite-policy'));
+backend.add(import('@cocrm/plugin-access-backend'));
 
 backend.add(import('@backstage/plugin-search-backend'));
 backend.add(import('@backstage/plugin-search-backend-module-pg'));
@@ -29,5 +33,6 @@ backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@cocrm/plugin-crm-backend'));
+backend.add(accessModuleCrm);
 
 backend.start();

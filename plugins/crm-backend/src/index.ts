@@ -4,5 +4,9 @@
  * @packageDocumentation
  */
 export { crmPlugin as default } from './plugin';
+export { accessModuleCrm } from './accessModule';
+/** The HTTP API; exported so that the suite's permission matrix can enumerate every route. */
+export { createRouter } from './router';
+export type { RouterOptions } from './router';
 export { crmTimelineExtensionPoint } from './extensions';
 export type { CrmTimelineExtensionPoint, CrmTimelineSource, TimelineCursor, CrmRequestContext } from './extensions';

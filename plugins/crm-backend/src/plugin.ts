@@ -4,20 +4,9 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import {
-  crmContactCreatePermission,
-  crmContactDeletePermission,
-  crmContactReadPermission,
-  crmContactUpdatePermission,
-  crmCustomerCreatePermission,
-  crmCustomerDeletePermission,
-  crmCustomerReadPermission,
-  crmCustomerUpdatePermission,
-  crmVisitCreatePermission,
-  crmVisitDeletePermission,
-  crmVisitReadPermission,
-  crmVisitUpdatePermission,
-} from '@cocrm/plugin-crm-common';
+import { isResourcePermission } from '@backstage/plugin-permission-common';
+import { crmPermissions } from '@cocrm/plugin-crm-common';
+import { AccessClient, OrgDirectory } from '@cocrm/plugin-access-node';
 import { createRouter } from './router';
 import { crmTimelineExtensionPoint } from './extensions';
 import {
@@ -40,6 +29,11 @@ import { RelationService } from './service/RelationService';
 import { VisitService } from './service/VisitService';
 import { CrmTimelineSource, TimelineService, auditSource, visitSource } from './service/TimelineService';
 import { GraphService } from './service/GraphService';
+import { FieldRules } from './service/FieldRules';
+import { ExportService } from './service/ExportService';
+import { AuditService } from './service/AuditService';
+import { HandoverService } from './service/HandoverService';
+import { backfillOwnerDepartments } from './service/backfillOwnerDepartments';
 import { seedDemoData } from './demo/seedDemoData';
 
 /**
@@ -69,8 +63,9 @@ export const crmPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
+        discovery: coreServices.discovery,
       },
-      async init({ config, logger, database, httpRouter, httpAuth, auth, auditor, permissions, permissionsRegistry, scheduler, catalog }) {
+      async init({ config, logger, database, httpRouter, httpAuth, auth, auditor, permissions, permissionsRegistry, scheduler, catalog, discovery }) {
         const knex = await database.getClient();
         if (!database.migrations?.skip) {
           await knex.migrate.latest({
@@ -83,50 +78,92 @@ export const crmPlugin = createBackendPlugin({
         const relationStore = new RelationStore(knex);
         const visitStore = new VisitStore(knex);
 
-        const accountManagersOf = async (customerIds: string[]) => {
-          const map = await customerStore.managersOf(customerIds);
-          return (id: string) => map.get(id) ?? [];
+        /** The scope facts of customers (account managers, 归属部门), for rules applied in memory. */
+        const scopeOf = async (customerIds: string[]) => {
+          const managers = await customerStore.managersOf(customerIds);
+          const rows: Array<{ id: string; owner_department: string | null }> = customerIds.length
+            ? await knex('crm_customers').whereIn('id', customerIds).select('id', 'owner_department')
+            : [];
+          const departments = new Map(rows.map(r => [r.id, r.owner_department]));
+          return (id: string) =>
+            departments.has(id) ? { accountManagers: managers.get(id) ?? [], ownerDepartment: departments.get(id) ?? null } : undefined;
         };
+        const ofType = (resourceType: string) => crmPermissions.filter(p => isResourcePermission(p) && p.resourceType === resourceType);
         permissionsRegistry.addResourceType({
           resourceRef: customerResourceRef,
-          permissions: [crmCustomerReadPermission, crmCustomerUpdatePermission, crmCustomerDeletePermission],
+          permissions: ofType(customerResourceRef.resourceType),
           rules: customerRules,
           getResources: async ids => {
-            const managers = await accountManagersOf(ids);
-            const found = new Set((await knex('crm_customers').whereIn('id', ids).select('id')).map((r: { id: string }) => r.id));
-            return ids.map(id => (found.has(id) ? { id, accountManagers: managers(id) } : undefined));
+            const scope = await scopeOf(ids);
+            return ids.map(id => {
+              const s = scope(id);
+              return s ? { id, ...s } : undefined;
+            });
           },
         });
         const childResources = (table: string) => async (ids: string[]) => {
           const rows: Array<{ id: string; customer_id: string }> = await knex(table).whereIn('id', ids).select('id', 'customer_id');
-          const managers = await accountManagersOf(rows.map(r => r.customer_id));
+          const scope = await scopeOf(rows.map(r => r.customer_id));
           const byId = new Map(rows.map(r => [r.id, r.customer_id]));
-          return ids.map(id => (byId.has(id) ? { id, accountManagers: managers(byId.get(id)!) } : undefined));
+          return ids.map(id => {
+            const s = byId.has(id) ? scope(byId.get(id)!) : undefined;
+            return s ? { id, ...s } : undefined;
+          });
         };
         permissionsRegistry.addResourceType({
           resourceRef: contactResourceRef,
-          permissions: [crmContactReadPermission, crmContactUpdatePermission, crmContactDeletePermission],
+          permissions: ofType(contactResourceRef.resourceType),
           rules: contactRules,
           getResources: childResources('crm_contacts'),
         });
         permissionsRegistry.addResourceType({
           resourceRef: visitResourceRef,
-          permissions: [crmVisitReadPermission, crmVisitUpdatePermission, crmVisitDeletePermission],
+          permissions: ofType(visitResourceRef.resourceType),
           rules: visitRules,
           getResources: childResources('crm_visits'),
         });
-        permissionsRegistry.addPermissions([crmCustomerCreatePermission, crmContactCreatePermission, crmVisitCreatePermission]);
+        permissionsRegistry.addPermissions(crmPermissions.filter(p => !isResourcePermission(p)));
 
         const access = new Access(permissions, permissionsRegistry);
         const users = new UserDirectory(catalog, auth);
-        const customers = new CustomerService(knex, customerStore, access, users);
-        const contacts = new ContactService(knex, contactStore, customerStore, access);
+        const org = new OrgDirectory(catalog, auth, logger);
+        const fieldRules = new FieldRules(new AccessClient({ discovery, auth, logger }));
+        const customers = new CustomerService(knex, customerStore, access, users, fieldRules, org);
+        const contacts = new ContactService(knex, contactStore, customerStore, access, fieldRules);
         const relations = new RelationService(knex, relationStore, contactStore, access);
-        const visits = new VisitService(knex, visitStore, customerStore, contactStore, access, users);
-        const timeline = new TimelineService(customerStore, access, [auditSource(knex), visitSource(visitStore, access), ...extraSources]);
-        const graph = new GraphService(customerStore, contactStore, relationStore, access);
+        const visits = new VisitService(knex, visitStore, customerStore, contactStore, access, users, fieldRules);
+        const timeline = new TimelineService(customerStore, access, [
+          auditSource(knex, fieldRules),
+          visitSource(visitStore, access, fieldRules),
+          ...extraSources,
+        ]);
+        const graph = new GraphService(customerStore, contactStore, relationStore, access, fieldRules);
+        const displayNames = async () => {
+          const snapshot = await org.snapshot();
+          return new Map<string, string>([
+            ...[...snapshot.users.values()].map(u => [u.ref, u.displayName] as [string, string]),
+            ...[...snapshot.departments.values()].map(d => [d.ref, d.displayName] as [string, string]),
+          ]);
+        };
+        const exports = new ExportService(customers, contacts, visits, displayNames);
+        const audit = new AuditService(knex, access, fieldRules);
+        const handover = new HandoverService(knex);
 
-        httpRouter.use(createRouter({ httpAuth, auditor, customers, contacts, relations, visits, timeline, graph }));
+        httpRouter.use(
+          createRouter({ httpAuth, auditor, customers, contacts, relations, visits, timeline, graph, exports, audit, handover, fieldRules }),
+        );
+
+        // customers from before 归属部门 existed get their first manager's department, once the org is known
+        await scheduler.scheduleTask({
+          id: 'crm-owner-department-backfill',
+          scope: 'global',
+          frequency: { minutes: 10 },
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: 20 },
+          fn: async () => {
+            await backfillOwnerDepartments({ knex, org, logger });
+          },
+        });
 
         const demoFile = config.getOptionalString('crm.demoData.file');
         if (demoFile) {

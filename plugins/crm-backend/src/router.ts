@@ -29,6 +29,12 @@ import { RelationService } from './service/RelationService';
 import { VisitService } from './service/VisitService';
 import { TimelineService } from './service/TimelineService';
 import { GraphService } from './service/GraphService';
+import { ExportService } from './service/ExportService';
+import { AuditService } from './service/AuditService';
+import { HandoverService } from './service/HandoverService';
+import { FieldRules } from './service/FieldRules';
+import { auditQuerySchema } from '@cocrm/plugin-access-common';
+import { Writable } from 'node:stream';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -39,6 +45,33 @@ export interface RouterOptions {
   visits: VisitService;
   timeline: TimelineService;
   graph: GraphService;
+  exports: ExportService;
+  audit: AuditService;
+  handover: HandoverService;
+  fieldRules: FieldRules;
+}
+
+const handoverItemsQuerySchema = z.object({
+  kind: z.enum(['employee', 'department'], 'invalidValue'),
+  from: z.string('required').min(1, 'required').max(200, 'tooLong'),
+});
+const handoverPlanSchema = z.object({
+  handoverId: z.string('required').uuid('invalidValue'),
+  kind: z.enum(['employee', 'department'], 'invalidValue'),
+  from: z.string('required').min(1, 'required').max(200, 'tooLong'),
+  items: z.array(z.object({ type: z.string(), id: z.string().uuid('invalidValue'), receiver: z.string().min(1).max(200) })).max(100_000),
+  receiverDepartments: z.record(z.string(), z.string().nullable()),
+  actor: z.string('required').min(1, 'required').max(200, 'tooLong'),
+});
+const handoverRevertSchema = z.object({ handoverId: z.string('required').uuid('invalidValue'), actor: z.string('required').min(1).max(200) });
+
+/** Sends an .xlsx produced by `write` with a UTF-8 file name (RFC 5987). */
+async function sendXlsx(res: express.Response, prepared: { filename: string; write: (out: Writable) => Promise<void> }) {
+  res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  res.setHeader('Content-Disposition', `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(prepared.filename)}`);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  await prepared.write(res);
+  res.end();
 }
 
 const uuid = z.string().uuid();
@@ -79,6 +112,59 @@ export function createRouter(options: RouterOptions): express.Router {
     }
   };
 
+  /** Only the access plugin drives 工作移交; users go through its API and permissions. */
+  const fromAccessPlugin = async (req: Request): Promise<RequestContext> => {
+    const c = await ctx(req);
+    const principal = c.credentials.principal as { type: string; subject?: string };
+    if (principal.type !== 'service' || principal.subject !== 'plugin:access') throw new CrmError(403, 'forbidden');
+    return c;
+  };
+
+  // what the caller may do and see, for the UI
+  router.get('/access', async (req, res) => {
+    res.json(await options.fieldRules.view(await ctx(req)));
+  });
+
+  // 导出 (before /:id routes)
+  router.get('/customers/export', async (req, res) => {
+    const c = await ctx(req);
+    await sendXlsx(res, await options.exports.prepare('customer', parseInput(customerListQuerySchema, req.query), c));
+  });
+  router.get('/contacts/export', async (req, res) => {
+    const c = await ctx(req);
+    await sendXlsx(res, await options.exports.prepare('contact', parseInput(contactListQuerySchema, req.query), c));
+  });
+  router.get('/visits/export', async (req, res) => {
+    const c = await ctx(req);
+    await sendXlsx(res, await options.exports.prepare('visit', parseInput(visitListQuerySchema, req.query), c));
+  });
+
+  // 审计日志 (the suite's audit contract)
+  router.get('/audit', async (req, res) => {
+    res.json(await options.audit.list(parseInput(auditQuerySchema, req.query), await ctx(req)));
+  });
+  router.get('/audit/export', async (req, res) => {
+    const c = await ctx(req);
+    await sendXlsx(res, await options.audit.prepareExport(parseInput(auditQuerySchema, req.query), c));
+  });
+
+  // 工作移交, called by the access plugin
+  router.get('/handover/items', async (req, res) => {
+    await fromAccessPlugin(req);
+    const { kind, from } = parseInput(handoverItemsQuerySchema, req.query);
+    res.json(await options.handover.listItems(kind, from));
+  });
+  router.post('/handover/execute', async (req, res) => {
+    await fromAccessPlugin(req);
+    res.json(await options.handover.execute(parseInput(handoverPlanSchema, req.body)));
+  });
+  router.post('/handover/revert', async (req, res) => {
+    await fromAccessPlugin(req);
+    const { handoverId, actor } = parseInput(handoverRevertSchema, req.body);
+    await options.handover.revert(handoverId, actor);
+    res.status(204).end();
+  });
+
   // 客户
   router.get('/customers', async (req, res) => {
     res.json(await options.customers.list(parseInput(customerListQuerySchema, req.query), await ctx(req)));
@@ -86,7 +172,7 @@ export function createRouter(options: RouterOptions): express.Router {
   router.post('/customers', async (req, res) => {
     const c = await ctx(req);
     const input = parseInput(customerCreateSchema, req.body);
-    res.status(201).json(await audited(req, 'customer-create', () => options.customers.create(input, c)));
+    res.status(201).json(await audited(req, 'customer-create', () => options.customers.create(input, c, Object.keys(req.body))));
   });
   router.get('/customers/:id', async (req, res) => {
     res.json(await options.customers.get(id(req), await ctx(req)));
@@ -121,7 +207,7 @@ export function createRouter(options: RouterOptions): express.Router {
   router.post('/contacts', async (req, res) => {
     const c = await ctx(req);
     const input = parseInput(contactCreateSchema, req.body);
-    res.status(201).json(await audited(req, 'contact-create', () => options.contacts.create(input, c)));
+    res.status(201).json(await audited(req, 'contact-create', () => options.contacts.create(input, c, Object.keys(req.body))));
   });
   router.get('/contacts/:id', async (req, res) => {
     res.json(await options.contacts.get(id(req), await ctx(req)));
@@ -171,7 +257,7 @@ export function createRouter(options: RouterOptions): express.Router {
   router.post('/visits', async (req, res) => {
     const c = await ctx(req);
     const input = parseInput(visitCreateSchema, req.body);
-    res.status(201).json(await audited(req, 'visit-create', () => options.visits.create(input, c)));
+    res.status(201).json(await audited(req, 'visit-create', () => options.visits.create(input, c, Object.keys(req.body))));
   });
   router.get('/visits/:id', async (req, res) => {
     res.json(await options.visits.get(id(req), await ctx(req)));

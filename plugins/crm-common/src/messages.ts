@@ -46,6 +46,11 @@ const zh = {
   notDeleted: '该记录未被删除',
   forbidden: '没有执行此操作的权限',
   hasChildren: '该客户仍是其他客户的上级单位或集团，不能删除',
+  fieldNotWritable: '无权修改此字段',
+  fieldNotQueryable: '无权按此字段排序或筛选',
+  departmentNotFound: '部门 {ref} 不存在',
+  exportTooLarge: '一次最多导出 {max} 条记录，请缩小筛选范围',
+  handoverConflict: '{title} 已不属于移交人，移交未执行，请重新预览',
 };
 
 type MessageKey = keyof typeof zh;
@@ -91,6 +96,11 @@ const en: Record<MessageKey, string> = {
   notDeleted: 'The record is not deleted',
   forbidden: 'You are not allowed to do this',
   hasChildren: 'This customer is still the parent or group of other customers and cannot be deleted',
+  fieldNotWritable: 'You may not change this field',
+  fieldNotQueryable: 'You may not sort or filter by this field',
+  departmentNotFound: 'Department {ref} does not exist',
+  exportTooLarge: 'At most {max} records can be exported at once; narrow the filters',
+  handoverConflict: '{title} no longer belongs to the person handing over; nothing was moved, preview again',
 };
 
 export type CrmMessageKey = MessageKey;

@@ -1,118 +1,176 @@
+import type { BasicPermission, ResourcePermission } from '@backstage/plugin-permission-common';
 import {
-  AuthorizeResult,
-  createPermission,
-} from '@backstage/plugin-permission-common';
+  AccessAction,
+  BuiltinRoleKey,
+  DataScope,
+  FieldModel,
+  ResourceModel,
+  permissionsOf,
+} from '@cocrm/plugin-access-common';
 
 /**
- * Resource types of the CRM family. Contacts, visits and relations inherit the
- * visibility of the customer they belong to, but are separate resource types so
- * that the configurable permission model can give them their own grants.
+ * Resource types of the CRM family. Contacts and visits inherit the data
+ * scope of the customer they belong to (its account managers and 归属部门),
+ * but are separate resource types so that roles can grant them separately.
  */
 export const CRM_CUSTOMER_RESOURCE_TYPE = 'crm-customer';
 export const CRM_CONTACT_RESOURCE_TYPE = 'crm-contact';
 export const CRM_VISIT_RESOURCE_TYPE = 'crm-visit';
 
-export const crmCustomerReadPermission = createPermission({
-  name: 'crm.customer.read',
-  attributes: { action: 'read' },
-  resourceType: CRM_CUSTOMER_RESOURCE_TYPE,
-});
-export const crmCustomerCreatePermission = createPermission({
-  name: 'crm.customer.create',
-  attributes: { action: 'create' },
-});
-export const crmCustomerUpdatePermission = createPermission({
-  name: 'crm.customer.update',
-  attributes: { action: 'update' },
-  resourceType: CRM_CUSTOMER_RESOURCE_TYPE,
-});
-export const crmCustomerDeletePermission = createPermission({
-  name: 'crm.customer.delete',
-  attributes: { action: 'delete' },
-  resourceType: CRM_CUSTOMER_RESOURCE_TYPE,
-});
+const f = (name: string, zh: string, en: string): FieldModel => ({ name, label: { 'zh-CN': zh, en } });
 
-export const crmContactReadPermission = createPermission({
-  name: 'crm.contact.read',
-  attributes: { action: 'read' },
-  resourceType: CRM_CONTACT_RESOURCE_TYPE,
-});
-export const crmContactCreatePermission = createPermission({
-  name: 'crm.contact.create',
-  attributes: { action: 'create' },
-});
-export const crmContactUpdatePermission = createPermission({
-  name: 'crm.contact.update',
-  attributes: { action: 'update' },
-  resourceType: CRM_CONTACT_RESOURCE_TYPE,
-});
-export const crmContactDeletePermission = createPermission({
-  name: 'crm.contact.delete',
-  attributes: { action: 'delete' },
-  resourceType: CRM_CONTACT_RESOURCE_TYPE,
-});
-
-export const crmVisitReadPermission = createPermission({
-  name: 'crm.visit.read',
-  attributes: { action: 'read' },
-  resourceType: CRM_VISIT_RESOURCE_TYPE,
-});
-export const crmVisitCreatePermission = createPermission({
-  name: 'crm.visit.create',
-  attributes: { action: 'create' },
-});
-export const crmVisitUpdatePermission = createPermission({
-  name: 'crm.visit.update',
-  attributes: { action: 'update' },
-  resourceType: CRM_VISIT_RESOURCE_TYPE,
-});
-export const crmVisitDeletePermission = createPermission({
-  name: 'crm.visit.delete',
-  attributes: { action: 'delete' },
-  resourceType: CRM_VISIT_RESOURCE_TYPE,
-});
-
-export const crmPermissions = [
-  crmCustomerReadPermission,
-  crmCustomerCreatePermission,
-  crmCustomerUpdatePermission,
-  crmCustomerDeletePermission,
-  crmContactReadPermission,
-  crmContactCreatePermission,
-  crmContactUpdatePermission,
-  crmContactDeletePermission,
-  crmVisitReadPermission,
-  crmVisitCreatePermission,
-  crmVisitUpdatePermission,
-  crmVisitDeletePermission,
+/** Fields a role may hide or make read-only; identity fields (编号, 名称, 状态, 客户经理) are always visible. */
+export const CUSTOMER_FIELDS: FieldModel[] = [
+  f('shortName', '简称', 'Short name'),
+  f('unifiedSocialCreditCode', '统一社会信用代码', 'Unified social credit code'),
+  f('type', '客户类型', 'Type'),
+  f('level', '客户等级', 'Level'),
+  f('industryCode', '所属行业', 'Industry'),
+  f('industryPosition', '行业地位', 'Industry position'),
+  f('regionCode', '所在区域', 'Region'),
+  f('address', '地址', 'Address'),
+  f('postcode', '邮编', 'Postcode'),
+  f('phone', '电话', 'Phone'),
+  f('website', '网址', 'Website'),
+  f('annualRevenue', '年营业额', 'Annual revenue'),
+  f('foundedOn', '成立日期', 'Founded on'),
+  f('employeeCount', '员工人数', 'Employees'),
+  f('mainCustomers', '主要客户', 'Main customers'),
+  f('managementStyle', '管理风格', 'Management style'),
+  f('expectedPurchase', '预计采购金额', 'Expected purchase'),
+  f('parentId', '上级单位', 'Parent company'),
+  f('groupId', '隶属集团', 'Group'),
+  f('channel', '代理/经销', 'Channel'),
+  f('source', '客户来源', 'Source'),
+  f('remark', '备注', 'Remark'),
 ];
 
-/** Names of the permission rules every CRM resource type registers. */
-export const CRM_RULES = {
-  /** The record's customer has one of `userRefs` among its account managers. */
-  hasAccountManager: 'HAS_ACCOUNT_MANAGER',
-} as const;
+export const CONTACT_FIELDS: FieldModel[] = [
+  f('gender', '性别', 'Gender'),
+  f('department', '部门', 'Department'),
+  f('title', '职务', 'Title'),
+  f('position', '岗位', 'Position'),
+  f('mobile', '手机', 'Mobile'),
+  f('phone', '电话', 'Phone'),
+  f('emails', '邮箱', 'E-mails'),
+  f('wechat', '微信', 'WeChat'),
+  f('birthday', '生日', 'Birthday'),
+  f('hobbies', '爱好', 'Hobbies'),
+  f('personalNeeds', '个人需求点', 'Personal needs'),
+  f('photo', '照片', 'Photo'),
+  f('keyDecisionMaker', '关键决策人', 'Key decision maker'),
+  f('remark', '备注', 'Remark'),
+];
 
-/** Parameters of {@link CRM_RULES.hasAccountManager}. */
-export type HasAccountManagerParams = { userRefs: string[] };
+export const VISIT_FIELDS: FieldModel[] = [
+  f('contactIds', '拜访对象', 'Contacts met'),
+  f('content', '拜访内容', 'Content'),
+  f('companions', '陪同人员', 'Companions'),
+  f('nextPlan', '下一步计划', 'Next plan'),
+];
+
+/** Fields that other fields are derived from: hiding the key hides them too. */
+export const DERIVED_FIELDS: Record<string, string[]> = {
+  parentId: ['parentName'],
+  groupId: ['groupName'],
+  birthday: ['age'],
+  contactIds: ['contactNames'],
+};
+
+type Defaults = NonNullable<ResourceModel['defaults']>;
+const grant = (role: BuiltinRoleKey, scope: DataScope, actions: AccessAction[]): Defaults['grants'] =>
+  actions.map(action => ({ role, action, scope }));
+
+const ALL: AccessAction[] = ['read', 'create', 'update', 'delete', 'export', 'assign'];
+const CHILD: AccessAction[] = ['read', 'create', 'update', 'delete', 'export'];
 
 /**
- * Builds the conditional decision "records whose customer is managed by one of
- * `userRefs`" for a CRM resource permission, without the policy having to
- * depend on the backend plugin.
+ * The built-in roles' starting grants: a salesperson works on their own
+ * customers, a sales manager on their department and below, 总经理 and
+ * 系统管理员 on all; 客服专员 sees the customers they serve without the money
+ * fields, 财务 reads everything.
  */
-export function crmAccountManagerDecision(
-  permission: { resourceType: string },
-  userRefs: string[],
-) {
+function defaultsFor(actions: AccessAction[], moneyFields: string[]): Defaults {
+  const read: AccessAction[] = ['read'];
   return {
-    result: AuthorizeResult.CONDITIONAL,
-    pluginId: 'crm',
-    resourceType: permission.resourceType,
-    conditions: {
-      rule: CRM_RULES.hasAccountManager,
-      resourceType: permission.resourceType,
-      params: { userRefs } satisfies HasAccountManagerParams,
-    },
-  } as const;
+    grants: [
+      ...grant('sales', 'own', actions.filter(a => a !== 'assign')),
+      ...grant('sales-manager', 'subtree', actions),
+      ...grant('marketing', 'own', actions.filter(a => a === 'read' || a === 'create' || a === 'update')),
+      ...grant('service', 'own', read),
+      ...grant('finance', 'all', actions.filter(a => a === 'read' || a === 'export')),
+      ...grant('general-manager', 'all', actions),
+      ...grant('admin', 'all', actions),
+    ],
+    fieldRules: moneyFields.map(field => ({ role: 'service' as const, field, mode: 'hidden' as const })),
+  };
+}
+
+export const CRM_CUSTOMER_MODEL: ResourceModel = {
+  pluginId: 'crm',
+  resourceType: CRM_CUSTOMER_RESOURCE_TYPE,
+  permissionPrefix: 'crm.customer',
+  label: { 'zh-CN': '客户', en: 'Customers' },
+  actions: ALL,
+  scoped: true,
+  fields: CUSTOMER_FIELDS,
+  defaults: defaultsFor(ALL, ['annualRevenue', 'expectedPurchase']),
+};
+
+export const CRM_CONTACT_MODEL: ResourceModel = {
+  pluginId: 'crm',
+  resourceType: CRM_CONTACT_RESOURCE_TYPE,
+  permissionPrefix: 'crm.contact',
+  label: { 'zh-CN': '联系人', en: 'Contacts' },
+  actions: CHILD,
+  scoped: true,
+  fields: CONTACT_FIELDS,
+  defaults: defaultsFor(CHILD, []),
+};
+
+export const CRM_VISIT_MODEL: ResourceModel = {
+  pluginId: 'crm',
+  resourceType: CRM_VISIT_RESOURCE_TYPE,
+  permissionPrefix: 'crm.visit',
+  label: { 'zh-CN': '拜访', en: 'Visits' },
+  actions: CHILD,
+  scoped: true,
+  fields: VISIT_FIELDS,
+  defaults: defaultsFor(CHILD, []),
+};
+
+export const CRM_MODELS = [CRM_CUSTOMER_MODEL, CRM_CONTACT_MODEL, CRM_VISIT_MODEL];
+
+export const crmPermissions = CRM_MODELS.flatMap(permissionsOf);
+
+const byName = (name: string) => crmPermissions.find(p => p.name === name)!;
+
+export const crmCustomerReadPermission = byName('crm.customer.read') as ResourcePermissionOf<'crm-customer'>;
+export const crmCustomerCreatePermission = byName('crm.customer.create') as BasicPermission;
+export const crmCustomerUpdatePermission = byName('crm.customer.update') as ResourcePermissionOf<'crm-customer'>;
+export const crmCustomerDeletePermission = byName('crm.customer.delete') as ResourcePermissionOf<'crm-customer'>;
+export const crmCustomerExportPermission = byName('crm.customer.export') as ResourcePermissionOf<'crm-customer'>;
+export const crmCustomerAssignPermission = byName('crm.customer.assign') as ResourcePermissionOf<'crm-customer'>;
+
+export const crmContactReadPermission = byName('crm.contact.read') as ResourcePermissionOf<'crm-contact'>;
+export const crmContactCreatePermission = byName('crm.contact.create') as BasicPermission;
+export const crmContactUpdatePermission = byName('crm.contact.update') as ResourcePermissionOf<'crm-contact'>;
+export const crmContactDeletePermission = byName('crm.contact.delete') as ResourcePermissionOf<'crm-contact'>;
+export const crmContactExportPermission = byName('crm.contact.export') as ResourcePermissionOf<'crm-contact'>;
+
+export const crmVisitReadPermission = byName('crm.visit.read') as ResourcePermissionOf<'crm-visit'>;
+export const crmVisitCreatePermission = byName('crm.visit.create') as BasicPermission;
+export const crmVisitUpdatePermission = byName('crm.visit.update') as ResourcePermissionOf<'crm-visit'>;
+export const crmVisitDeletePermission = byName('crm.visit.delete') as ResourcePermissionOf<'crm-visit'>;
+export const crmVisitExportPermission = byName('crm.visit.export') as ResourcePermissionOf<'crm-visit'>;
+
+type ResourcePermissionOf<T extends string> = ResourcePermission<T>;
+
+/** The CRM resource types in the order of the API: customer, contact, visit. */
+export type CrmResourceKind = 'customer' | 'contact' | 'visit';
+
+/** What the signed-in user may do and see in the CRM (`GET /api/crm/access`), for the UI. */
+export interface CrmAccessView {
+  can: Record<CrmResourceKind, Partial<Record<AccessAction, boolean>>>;
+  fields: Record<CrmResourceKind, { hidden: string[]; readOnly: string[] }>;
 }

@@ -119,6 +119,8 @@ export const customerFields = {
   source: enumOf(CUSTOMER_SOURCES).nullish().transform(v => v ?? null),
   status: enumOf(CUSTOMER_STATUSES),
   accountManagers: z.array(userRef).max(20, 'tooMany'),
+  /** 归属部门: absent → the first account manager's department */
+  ownerDepartment: z.string().regex(/^group:[a-z0-9_.-]+\/[A-Za-z0-9_.@-]+$/, 'invalidValue').max(200, 'tooLong').nullable().optional(),
   remark: optionalText(2000),
 };
 

@@ -1,4 +1,9 @@
-/** Audit columns every editable CRM record carries. */
+/**
+ * Audit columns every editable CRM record carries.
+ *
+ * Optional fields of Customer, Contact and Visit are the ones a role's field
+ * rules can hide: the backend leaves them out entirely for such a caller.
+ */
 export interface RecordMeta {
   id: string;
   /** Optimistic-locking version; send it back on update/delete. */
@@ -43,38 +48,40 @@ export interface Customer extends RecordMeta {
   /** 客户编号, e.g. KH000123 */
   number: string;
   name: string;
-  shortName: string | null;
+  shortName?: string | null;
   /** 统一社会信用代码 */
-  unifiedSocialCreditCode: string | null;
-  type: CustomerType;
-  level: CustomerLevel | null;
+  unifiedSocialCreditCode?: string | null;
+  type?: CustomerType;
+  level?: CustomerLevel | null;
   /** GB/T 4754 division code (大类, two digits) */
-  industryCode: string | null;
-  industryPosition: IndustryPosition | null;
+  industryCode?: string | null;
+  industryPosition?: IndustryPosition | null;
   /** GB/T 2260 code of the most precise region chosen (province, city or district) */
-  regionCode: string | null;
-  address: string | null;
-  postcode: string | null;
-  phone: string | null;
-  website: string | null;
-  annualRevenue: Money | null;
+  regionCode?: string | null;
+  address?: string | null;
+  postcode?: string | null;
+  phone?: string | null;
+  website?: string | null;
+  annualRevenue?: Money | null;
   /** YYYY-MM-DD */
-  foundedOn: string | null;
-  employeeCount: number | null;
-  mainCustomers: string | null;
-  managementStyle: string | null;
-  expectedPurchase: Money | null;
-  parentId: string | null;
-  parentName: string | null;
+  foundedOn?: string | null;
+  employeeCount?: number | null;
+  mainCustomers?: string | null;
+  managementStyle?: string | null;
+  expectedPurchase?: Money | null;
+  parentId?: string | null;
+  parentName?: string | null;
   /** 隶属集团: the group headquarters as a customer record */
-  groupId: string | null;
-  groupName: string | null;
-  channel: Channel | null;
-  source: CustomerSource | null;
+  groupId?: string | null;
+  groupName?: string | null;
+  channel?: Channel | null;
+  source?: CustomerSource | null;
   status: CustomerStatus;
   /** 客户经理: catalog user entity refs */
   accountManagers: string[];
-  remark: string | null;
+  /** 归属部门: the department whose data scope the customer falls in (group entity ref) */
+  ownerDepartment: string | null;
+  remark?: string | null;
 }
 
 /** Fields a client may write on a customer. */
@@ -103,6 +110,8 @@ export interface CustomerInput {
   source?: CustomerSource | null;
   status?: CustomerStatus;
   accountManagers?: string[];
+  /** 归属部门; by default the first account manager's department */
+  ownerDepartment?: string | null;
   remark?: string | null;
 }
 
@@ -113,27 +122,27 @@ export interface Contact extends RecordMeta {
   customerId: string;
   customerName: string;
   name: string;
-  gender: Gender;
-  department: string | null;
+  gender?: Gender;
+  department?: string | null;
   /** 职务 */
-  title: string | null;
+  title?: string | null;
   /** 岗位 */
-  position: string | null;
-  mobile: string | null;
-  phone: string | null;
-  emails: string[];
-  wechat: string | null;
+  position?: string | null;
+  mobile?: string | null;
+  phone?: string | null;
+  emails?: string[];
+  wechat?: string | null;
   /** YYYY-MM-DD */
-  birthday: string | null;
+  birthday?: string | null;
   /** Derived from birthday, in whole years (Asia/Shanghai calendar). */
-  age: number | null;
-  hobbies: string | null;
+  age?: number | null;
+  hobbies?: string | null;
   /** 个人需求点 */
-  personalNeeds: string | null;
+  personalNeeds?: string | null;
   /** data: URL of a small image */
-  photo: string | null;
-  keyDecisionMaker: boolean;
-  remark: string | null;
+  photo?: string | null;
+  keyDecisionMaker?: boolean;
+  remark?: string | null;
 }
 
 export interface ContactInput {
@@ -195,12 +204,12 @@ export interface Visit extends RecordMeta {
   visitorRef: string;
   /** ISO timestamp */
   visitedAt: string;
-  contactIds: string[];
-  contactNames: string[];
-  content: string;
+  contactIds?: string[];
+  contactNames?: string[];
+  content?: string;
   /** 陪同人员: user entity refs */
-  companions: string[];
-  nextPlan: string | null;
+  companions?: string[];
+  nextPlan?: string | null;
 }
 
 export interface VisitInput {

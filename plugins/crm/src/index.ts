@@ -8,5 +8,5 @@ export { default } from './plugin';
 export { crmApi, crmPage } from './plugin';
 export { crmTranslationRef, crmTranslationResource } from './translation';
 export { CrmClient, CrmApiError, crmApiRef } from './api/CrmClient';
-export type { CrmApi, CrmClientOptions, Patch } from './api/CrmClient';
+export type { CrmApi, CrmClientOptions, CrmExport, ExportQuery, Patch } from './api/CrmClient';
 export { rootRouteRef as crmRootRouteRef } from './routes';

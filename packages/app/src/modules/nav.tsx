@@ -11,6 +11,9 @@ import { NavContentBlueprint } from '@backstage/plugin-app-react';
 import type { NavContentNavItem } from '@backstage/plugin-app-react';
 import MenuIcon from '@material-ui/icons/Menu';
 import SwapHorizIcon from '@material-ui/icons/SwapHoriz';
+import { useAccessNavTitle } from '@cocrm/plugin-access';
+import { accessSettingsReadPermission } from '@cocrm/plugin-access-common';
+import { RequirePermission } from '@backstage/plugin-permission-react';
 import { appShellTranslationRef } from '../translation';
 import { DEMO_USER_KEY, clearDemoUser } from './signIn';
 
@@ -25,8 +28,12 @@ const TITLES: Record<string, 'nav.crm' | 'nav.catalog' | 'nav.search' | 'nav.not
 
 function NavItem(item: NavContentNavItem) {
   const { t } = useTranslationRef(appShellTranslationRef);
+  // 系统设置 translates itself: its title belongs to the access plugin's translations
+  const accessTitle = useAccessNavTitle();
   const key = TITLES[item.node.spec.id];
-  return <SidebarItem to={item.href} icon={() => item.icon} text={key ? t(key) : item.title} />;
+  let text = key ? t(key) : item.title;
+  if (item.node.spec.id === 'page:access') text = accessTitle;
+  return <SidebarItem to={item.href} icon={() => item.icon} text={text} />;
 }
 
 function SwitchUserItem() {
@@ -57,6 +64,7 @@ export const navContent = NavContentBlueprint.make({
       const nav = navItems.withComponent(NavItem);
       const crm = nav.take('page:crm');
       const settings = nav.take('page:user-settings');
+      const system = nav.take('page:access');
       return (
         <Sidebar>
           <SidebarGroup label="Menu" icon={<MenuIcon />}>
@@ -69,6 +77,10 @@ export const navContent = NavContentBlueprint.make({
           <SidebarSpace />
           <SidebarDivider />
           <SwitchUserItem />
+          {/* only those who may open 系统设置 see it */}
+          <RequirePermission permission={accessSettingsReadPermission} errorPage={<></>}>
+            {system}
+          </RequirePermission>
           {settings}
         </Sidebar>
       );

@@ -11,7 +11,7 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { AuthenticationError } from '@backstage/errors';
 import Router from 'express-promise-router';
-import { OrgDirectory } from './OrgDirectory';
+import { OrgDirectory } from '@cocrm/plugin-access-node';
 
 /*
  * Development sign-in: a person picks which demo user to be, so that the data

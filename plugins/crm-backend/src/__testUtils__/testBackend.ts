@@ -7,8 +7,11 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { createBackendPlugin, coreServices } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { crmAccountManagerDecision } from '@cocrm/plugin-crm-common';
+import { CompiledAccess, scopeDecision } from '@cocrm/plugin-access-common';
+import { CRM_MODELS } from '@cocrm/plugin-crm-common';
+import express from 'express';
 import request from 'supertest';
 import { crmPlugin } from '../plugin';
 
@@ -26,6 +29,45 @@ export const SCOPES: Record<string, string[] | 'all' | 'none'> = {
   'user:default/outsider': 'none',
 };
 
+/** Fields hidden from a test user (by resource type), as a role's field rules would. */
+export const HIDDEN_FIELDS: Record<string, Record<string, string[]>> = {
+  'user:default/kefu': { 'crm-customer': ['annualRevenue', 'expectedPurchase', 'phone'], 'crm-contact': ['mobile'] },
+};
+SCOPES['user:default/kefu'] = ['user:default/zhouhao'];
+
+/** What the access plugin would compile for a test user. */
+function compiledFor(userRef: string): CompiledAccess {
+  const scope = SCOPES[userRef];
+  const permissions: CompiledAccess['permissions'] = {};
+  if (scope && scope !== 'none') {
+    for (const model of CRM_MODELS) {
+      for (const action of model.actions) {
+        permissions[`${model.permissionPrefix}.${action}`] =
+          scope === 'all' || action === 'create' ? { all: true, owners: [], departments: [] } : { all: false, owners: scope, departments: [] };
+      }
+    }
+  }
+  const fields = Object.fromEntries(Object.entries(HIDDEN_FIELDS[userRef] ?? {}).map(([type, hidden]) => [type, { hidden, readOnly: [] }]));
+  return { userRef, permissions, fields };
+}
+
+/** A stand-in for the access plugin: the compiled access the CRM's field rules read. */
+const fakeAccessPlugin = createBackendPlugin({
+  pluginId: 'access',
+  register(env) {
+    env.registerInit({
+      deps: { httpRouter: coreServices.httpRouter },
+      async init({ httpRouter }) {
+        const router = express.Router();
+        router.get('/users/:ref/compiled', (req, res) => {
+          res.json(compiledFor(req.params.ref));
+        });
+        httpRouter.use(router);
+      },
+    });
+  },
+});
+
 const users = [...Object.keys(SCOPES), 'user:default/sunli'].map(ref => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'User',
@@ -39,7 +81,7 @@ export async function startCrm(databaseId: TestDatabaseId) {
     const scope = userRef ? SCOPES[userRef] : undefined;
     if (!scope || scope === 'none') return { result: AuthorizeResult.DENY };
     if (scope === 'all' || permission.type === 'basic') return { result: AuthorizeResult.ALLOW };
-    return crmAccountManagerDecision(permission as { resourceType: string }, scope);
+    return scopeDecision('crm', permission.resourceType!, { all: false, owners: scope, departments: [] });
   };
   const userOf = (credentials: { principal: unknown }) => (credentials.principal as { userEntityRef?: string }).userEntityRef;
   const permissions = mockServices.permissions.mock({
@@ -49,14 +91,18 @@ export async function startCrm(databaseId: TestDatabaseId) {
   const { server } = await startTestBackend({
     features: [
       crmPlugin,
+      fakeAccessPlugin,
       mockServices.database.factory({ knex }),
       catalogServiceMock.factory({ entities: users }),
       permissions.factory,
       mockServices.rootConfig.factory({ data: {} }),
     ],
   });
+  /** `user` is a user name, or `service:<plugin>` for a plugin-to-plugin call. */
   const as = (user: string, locale = 'zh-CN') => {
-    const auth = mockCredentials.user.header(`user:default/${user}`);
+    const auth = user.startsWith('service:')
+      ? mockCredentials.service.header({ onBehalfOf: mockCredentials.service(user.slice('service:'.length)), targetPluginId: 'crm' })
+      : mockCredentials.user.header(`user:default/${user}`);
     const agent = request(server);
     return {
       get: (url: string) => agent.get(`/api/crm${url}`).set('Authorization', auth).set('Accept-Language', locale),

@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import { Contact, ContactListQuery, Page, ageOn, todayInShanghai } from '@cocrm/plugin-crm-common';
 import { AccessFilter, applyAccessFilter } from '../permissions/query';
-import { MetaRow, metaFromRow, toBool, whereSearch } from './rows';
+import { MetaRow, metaFromRow, toBool, whereSearch, whereSearchColumns } from './rows';
 import { fetchPage, whereTimeRange } from './paging';
 
 export interface ContactRow extends MetaRow {
@@ -103,12 +103,28 @@ export class ContactStore {
     return this.hydrate((await qb) as JoinedRow[], db);
   }
 
-  async list(query: Required<Pick<ContactListQuery, 'page' | 'pageSize' | 'sort' | 'order'>> & ContactListQuery, filter: AccessFilter): Promise<Page<Contact>> {
+  /** A page of contacts; `hiddenSearchFields` as in CustomerStore.list. */
+  async list(
+    query: Required<Pick<ContactListQuery, 'page' | 'pageSize' | 'sort' | 'order'>> & ContactListQuery,
+    filter: AccessFilter,
+    opts: { hiddenSearchFields?: string[] } = {},
+  ): Promise<Page<Contact>> {
     const where = (qb: Knex.QueryBuilder) => {
       qb.whereNull('c.deleted_at');
       if (query.deleted) qb.whereNotNull('p.deleted_at');
       else qb.whereNull('p.deleted_at');
-      if (query.q) whereSearch(this.knex, qb, 'p.search_text', query.q);
+      if (query.q) {
+        const hidden = new Set(opts.hiddenSearchFields ?? []);
+        if (hidden.size === 0) {
+          whereSearch(this.knex, qb, 'p.search_text', query.q);
+        } else {
+          const cols: Array<string | Knex.QueryBuilder> = (['name', 'mobile', 'phone', 'wechat'] as const)
+            .filter(f => !hidden.has(f))
+            .map(f => `p.${f}`);
+          if (!hidden.has('emails')) cols.push(this.knex('crm_contact_emails').select(this.knex.raw('1')).whereRaw('contact_id = p.id'));
+          whereSearchColumns(qb, cols, query.q);
+        }
+      }
       if (query.customerId) qb.where('p.customer_id', query.customerId);
       if (query.keyDecisionMaker !== undefined) qb.where('p.key_decision_maker', query.keyDecisionMaker);
       whereTimeRange(qb, 'p.created_at', query.createdFrom, query.createdTo);

@@ -1,8 +1,8 @@
 import { Knex } from 'knex';
 import { Customer, CustomerListQuery, Page } from '@cocrm/plugin-crm-common';
 import { industryDivisionCodesOf, regionPrefix } from '@cocrm/plugin-crm-common';
-import { AccessFilter, applyAccessFilter } from '../permissions/query';
-import { MetaRow, metaFromRow, toNumberOrNull, whereSearch } from './rows';
+import { AccessFilter, ScopeColumns, applyAccessFilter } from '../permissions/query';
+import { MetaRow, metaFromRow, toNumberOrNull, whereSearch, whereSearchColumns } from './rows';
 import { fetchPage, whereTimeRange } from './paging';
 
 export interface CustomerRow extends MetaRow {
@@ -34,8 +34,12 @@ export interface CustomerRow extends MetaRow {
   source: string | null;
   status: string;
   remark: string | null;
+  owner_department: string | null;
   search_text: string;
 }
+
+/** Customers carry their 归属部门 themselves. */
+const CUSTOMER_SCOPE: ScopeColumns = { customerId: 'c.id', ownerDepartment: 'c.owner_department' };
 
 type JoinedRow = Omit<CustomerRow, 'search_text'> & { parent_name: string | null; group_name: string | null };
 
@@ -45,7 +49,7 @@ const CUSTOMER_COLUMNS = [
   'industry_position', 'region_code', 'address', 'postcode', 'phone', 'website', 'annual_revenue',
   'annual_revenue_currency', 'founded_on', 'employee_count', 'main_customers', 'management_style',
   'expected_purchase', 'expected_purchase_currency', 'parent_id', 'group_id', 'channel', 'source',
-  'status', 'remark', 'version', 'created_by', 'created_at', 'updated_by', 'updated_at',
+  'status', 'remark', 'owner_department', 'version', 'created_by', 'created_at', 'updated_by', 'updated_at',
   'deleted_at', 'deleted_by',
 ].map(col => `c.${col}`);
 
@@ -60,6 +64,16 @@ const SORT_COLUMNS: Record<string, string> = {
   updatedAt: 'c.updated_at',
 };
 export const CUSTOMER_SORT_KEYS = Object.keys(SORT_COLUMNS);
+
+/** The fields search_text is made of, by the column that holds each. */
+export const CUSTOMER_SEARCH_COLUMNS: Record<string, string> = {
+  number: 'c.number',
+  name: 'c.name',
+  shortName: 'c.short_name',
+  unifiedSocialCreditCode: 'c.uscc',
+  phone: 'c.phone',
+  website: 'c.website',
+};
 
 function money(amount: unknown, currency: string | null) {
   const n = toNumberOrNull(amount);
@@ -96,6 +110,7 @@ export function customerFromRow(row: JoinedRow, managers: string[]): Customer {
     source: row.source as Customer['source'],
     status: row.status as Customer['status'],
     accountManagers: managers,
+    ownerDepartment: row.owner_department ?? null,
     remark: row.remark,
   };
 }
@@ -139,7 +154,7 @@ export class CustomerStore {
     const db = opts.db ?? this.knex;
     const qb = this.base(db).where('c.id', id);
     if (!opts.includeDeleted) qb.whereNull('c.deleted_at');
-    applyAccessFilter(qb, filter, 'c.id', this.knex);
+    applyAccessFilter(qb, filter, CUSTOMER_SCOPE, this.knex);
     const row = (await qb.first()) as JoinedRow | undefined;
     if (!row) return undefined;
     return (await this.hydrate([row], db))[0];
@@ -148,15 +163,27 @@ export class CustomerStore {
   async getMany(ids: string[], filter: AccessFilter): Promise<Customer[]> {
     if (ids.length === 0) return [];
     const qb = this.base(this.knex).whereIn('c.id', ids).whereNull('c.deleted_at');
-    applyAccessFilter(qb, filter, 'c.id', this.knex);
+    applyAccessFilter(qb, filter, CUSTOMER_SCOPE, this.knex);
     return this.hydrate((await qb) as JoinedRow[], this.knex);
   }
 
-  async list(query: Required<Pick<CustomerListQuery, 'page' | 'pageSize' | 'sort' | 'order'>> & CustomerListQuery, filter: AccessFilter): Promise<Page<Customer>> {
+  /**
+   * A page of customers. `hiddenSearchFields`: fields in search_text hidden
+   * from the caller; the search then only looks at the visible ones.
+   */
+  async list(
+    query: Required<Pick<CustomerListQuery, 'page' | 'pageSize' | 'sort' | 'order'>> & CustomerListQuery,
+    filter: AccessFilter,
+    opts: { hiddenSearchFields?: string[]; limit?: number } = {},
+  ): Promise<Page<Customer>> {
     const where = (qb: Knex.QueryBuilder) => {
       if (query.deleted) qb.whereNotNull('c.deleted_at');
       else qb.whereNull('c.deleted_at');
-      if (query.q) whereSearch(this.knex, qb, 'c.search_text', query.q);
+      if (query.q) {
+        const hidden = new Set(opts.hiddenSearchFields ?? []);
+        if (hidden.size === 0) whereSearch(this.knex, qb, 'c.search_text', query.q);
+        else whereSearchColumns(qb, Object.entries(CUSTOMER_SEARCH_COLUMNS).filter(([f]) => !hidden.has(f)).map(([, col]) => col), query.q);
+      }
       if (query.industry) qb.whereIn('c.industry_code', industryDivisionCodesOf(query.industry));
       if (query.region) qb.where('c.region_code', 'like', `${regionPrefix(query.region)}%`);
       if (query.level?.length) qb.whereIn('c.level', query.level);
@@ -171,7 +198,7 @@ export class CustomerStore {
       }
       whereTimeRange(qb, 'c.created_at', query.createdFrom, query.createdTo);
       whereTimeRange(qb, 'c.updated_at', query.updatedFrom, query.updatedTo);
-      applyAccessFilter(qb, filter, 'c.id', this.knex);
+      applyAccessFilter(qb, filter, CUSTOMER_SCOPE, this.knex);
     };
 
     const count = this.knex('crm_customers as c').count({ n: '*' });
@@ -252,7 +279,7 @@ export class CustomerStore {
       .whereNull('c.deleted_at')
       .where(b => b.where('c.parent_id', id).orWhere('c.group_id', id))
       .limit(200);
-    applyAccessFilter(qb, filter, 'c.id', this.knex);
+    applyAccessFilter(qb, filter, CUSTOMER_SCOPE, this.knex);
     return this.hydrate((await qb) as JoinedRow[], this.knex);
   }
 }

@@ -99,3 +99,19 @@ export function whereSearch(
 
 /** Separates fields in search_text so that a match never spans two fields. */
 export const SEARCH_FIELD_SEPARATOR = '\u001f';
+
+/**
+ * Substring search over individual columns, for a caller from whom some of
+ * the fields in `search_text` are hidden: matching on them would reveal their
+ * values. Slower (no bigram index) and without the phone-digit folding, but
+ * only such callers pay for it.
+ */
+export function whereSearchColumns(qb: Knex.QueryBuilder, columns: Array<string | Knex.QueryBuilder>, normalizedQuery: string) {
+  const pattern = likeContains(normalizedQuery);
+  qb.where(b => {
+    for (const col of columns) {
+      if (typeof col === 'string') b.orWhereRaw(`LOWER(${col}) LIKE ? ESCAPE '\\'`, [pattern]);
+      else b.orWhereExists(col.whereRaw(`LOWER(email) LIKE ? ESCAPE '\\'`, [pattern]));
+    }
+  });
+}

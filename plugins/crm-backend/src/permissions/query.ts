@@ -2,48 +2,47 @@ import { Knex } from 'knex';
 import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import { isAndCriteria, isNotCriteria, isOrCriteria } from '@backstage/plugin-permission-node';
 
-/** What a CRM permission rule turns into before it becomes SQL. */
-export type CrmQuery = { kind: 'hasAccountManager'; userRefs: string[] };
+/** What the suite's rules (IS_OWNER, IN_DEPARTMENT) turn into before they become SQL. */
+export type CrmQuery =
+  | { kind: 'isOwner'; userRefs: string[] }
+  | { kind: 'inDepartment'; departmentRefs: string[] };
 
 /**
  * The data scope a caller may see for one permission: `undefined` means all
  * records, otherwise criteria that become a knex `where` on every query
- * (lists, counts, search, graph, timeline), so nothing unseen is ever loaded.
+ * (lists, counts, search, export, graph, timeline), so nothing unseen is ever loaded.
  */
 export type AccessFilter = PermissionCriteria<CrmQuery> | undefined;
 
 /**
- * Adds the access filter to `qb`. `customerIdColumn` names the column that holds
- * the id of the customer the row belongs to (customers.id, contacts.customer_id …).
+ * Where a query finds the customer a row belongs to. Customers themselves
+ * carry 归属部门 in a column; contacts, visits and relations reach it through
+ * their customer.
  */
-export function applyAccessFilter(
-  qb: Knex.QueryBuilder,
-  filter: AccessFilter,
-  customerIdColumn: string,
-  knex: Knex,
-): void {
+export type ScopeColumns =
+  | { customerId: string; ownerDepartment: string }
+  | { customerId: string; ownerDepartment?: undefined };
+
+/** Adds the access filter to `qb`. */
+export function applyAccessFilter(qb: Knex.QueryBuilder, filter: AccessFilter, columns: string | ScopeColumns, knex: Knex): void {
   if (!filter) return;
-  qb.where(inner => applyCriteria(inner, filter, customerIdColumn, knex));
+  const cols = typeof columns === 'string' ? { customerId: columns } : columns;
+  qb.where(inner => applyCriteria(inner, filter, cols, knex));
 }
 
-function applyCriteria(
-  qb: Knex.QueryBuilder,
-  criteria: PermissionCriteria<CrmQuery>,
-  col: string,
-  knex: Knex,
-): void {
+function applyCriteria(qb: Knex.QueryBuilder, criteria: PermissionCriteria<CrmQuery>, cols: ScopeColumns, knex: Knex): void {
   if (isAndCriteria(criteria)) {
     if (criteria.allOf.length === 0) return;
-    for (const c of criteria.allOf) qb.andWhere(b => applyCriteria(b, c, col, knex));
+    for (const c of criteria.allOf) qb.andWhere(b => applyCriteria(b, c, cols, knex));
   } else if (isOrCriteria(criteria)) {
     if (criteria.anyOf.length === 0) {
       qb.whereRaw('1 = 0');
       return;
     }
-    for (const c of criteria.anyOf) qb.orWhere(b => applyCriteria(b, c, col, knex));
+    for (const c of criteria.anyOf) qb.orWhere(b => applyCriteria(b, c, cols, knex));
   } else if (isNotCriteria(criteria)) {
-    qb.whereNot(b => applyCriteria(b, criteria.not, col, knex));
-  } else if (criteria.kind === 'hasAccountManager') {
+    qb.whereNot(b => applyCriteria(b, criteria.not, cols, knex));
+  } else if (criteria.kind === 'isOwner') {
     if (criteria.userRefs.length === 0) {
       qb.whereRaw('1 = 0');
       return;
@@ -51,8 +50,23 @@ function applyCriteria(
     qb.whereExists(
       knex('crm_customer_managers as acl')
         .select(knex.raw('1'))
-        .whereRaw(`acl.customer_id = ${col}`)
+        .whereRaw(`acl.customer_id = ${cols.customerId}`)
         .whereIn('acl.user_ref', criteria.userRefs),
     );
+  } else if (criteria.kind === 'inDepartment') {
+    if (criteria.departmentRefs.length === 0) {
+      qb.whereRaw('1 = 0');
+      return;
+    }
+    if (cols.ownerDepartment) {
+      qb.whereIn(cols.ownerDepartment, criteria.departmentRefs);
+    } else {
+      qb.whereExists(
+        knex('crm_customers as scope_c')
+          .select(knex.raw('1'))
+          .whereRaw(`scope_c.id = ${cols.customerId}`)
+          .whereIn('scope_c.owner_department', criteria.departmentRefs),
+      );
+    }
   }
 }

@@ -4,10 +4,10 @@ import {
   createPermissionResourceRef,
   createPermissionRule,
 } from '@backstage/plugin-permission-node';
+import { SUITE_RULES } from '@cocrm/plugin-access-common';
 import {
   CRM_CONTACT_RESOURCE_TYPE,
   CRM_CUSTOMER_RESOURCE_TYPE,
-  CRM_RULES,
   CRM_VISIT_RESOURCE_TYPE,
 } from '@cocrm/plugin-crm-common';
 import { CrmQuery } from './query';
@@ -17,6 +17,8 @@ export interface CrmPermissionResource {
   id: string;
   /** account managers of the customer the record belongs to */
   accountManagers: string[];
+  /** 归属部门 of that customer */
+  ownerDepartment: string | null;
 }
 
 export const customerResourceRef = createPermissionResourceRef<CrmPermissionResource, CrmQuery>().with({
@@ -32,24 +34,36 @@ export const visitResourceRef = createPermissionResourceRef<CrmPermissionResourc
   resourceType: CRM_VISIT_RESOURCE_TYPE,
 });
 
-const paramsSchema = z.object({
-  userRefs: z.array(z.string()).describe('Catalog user refs; a record matches when one of them manages its customer'),
-});
 
-function hasAccountManagerRule<TType extends string>(
-  resourceRef: PermissionResourceRef<CrmPermissionResource, CrmQuery, TType, 'crm'>,
-) {
+/** 本人: the record's customer is managed by one of the users. */
+function isOwnerRule<T extends string>(resourceRef: PermissionResourceRef<CrmPermissionResource, CrmQuery, T, 'crm'>) {
   return createPermissionRule({
-    name: CRM_RULES.hasAccountManager,
-    description: 'Allow records whose customer has one of the given users as account manager',
+    name: SUITE_RULES.isOwner,
+    description: 'Records whose customer has one of the given users as account manager',
     resourceRef,
-    paramsSchema,
-    apply: (resource: CrmPermissionResource, { userRefs }) =>
-      resource.accountManagers.some(ref => userRefs.includes(ref)),
-    toQuery: ({ userRefs }): CrmQuery => ({ kind: 'hasAccountManager', userRefs }),
+    paramsSchema: z.object({ userRefs: z.array(z.string()).describe('Catalog user refs') }),
+    apply: (resource: CrmPermissionResource, { userRefs }) => resource.accountManagers.some(ref => userRefs.includes(ref)),
+    toQuery: ({ userRefs }): CrmQuery => ({ kind: 'isOwner', userRefs }),
   });
 }
 
-export const customerRules = [hasAccountManagerRule(customerResourceRef)];
-export const contactRules = [hasAccountManagerRule(contactResourceRef)];
-export const visitRules = [hasAccountManagerRule(visitResourceRef)];
+/** 本部门 / 本部门及下级 / 指定部门: the record's customer belongs to one of the departments. */
+function inDepartmentRule<T extends string>(resourceRef: PermissionResourceRef<CrmPermissionResource, CrmQuery, T, 'crm'>) {
+  return createPermissionRule({
+    name: SUITE_RULES.inDepartment,
+    description: "Records whose customer's owner department is one of the given groups",
+    resourceRef,
+    paramsSchema: z.object({ departmentRefs: z.array(z.string()).describe('Catalog group refs') }),
+    apply: (resource: CrmPermissionResource, { departmentRefs }) =>
+      resource.ownerDepartment !== null && departmentRefs.includes(resource.ownerDepartment),
+    toQuery: ({ departmentRefs }): CrmQuery => ({ kind: 'inDepartment', departmentRefs }),
+  });
+}
+
+function rulesFor<T extends string>(ref: PermissionResourceRef<CrmPermissionResource, CrmQuery, T, 'crm'>) {
+  return [isOwnerRule(ref), inDepartmentRule(ref)];
+}
+
+export const customerRules = rulesFor(customerResourceRef);
+export const contactRules = rulesFor(contactResourceRef);
+export const visitRules = rulesFor(visitResourceRef);

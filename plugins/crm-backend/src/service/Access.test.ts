@@ -9,7 +9,7 @@ describe('Access', () => {
     let now = 1_000_000;
     const permissions = mockServices.permissions.mock({
       authorizeConditional: jest.fn(async () => [
-        { result: AuthorizeResult.CONDITIONAL, pluginId: 'crm', resourceType: 'crm-customer', conditions: { rule: 'HAS_ACCOUNT_MANAGER', resourceType: 'crm-customer', params: { userRefs: ['user:default/a'] } } },
+        { result: AuthorizeResult.CONDITIONAL, pluginId: 'crm', resourceType: 'crm-customer', conditions: { rule: 'IS_OWNER', resourceType: 'crm-customer', params: { userRefs: ['user:default/a'] } } },
       ]) as never,
       authorize: jest.fn(async () => [{ result: AuthorizeResult.DENY }]) as never,
     });
@@ -20,11 +20,11 @@ describe('Access', () => {
     return { access, permissions, advance: (ms: number) => (now += ms) };
   };
 
-  it('turns a conditional decision into an account-manager filter and reuses it briefly per user', async () => {
+  it('turns a conditional decision into an owner filter and reuses it briefly per user', async () => {
     const { access, permissions, advance } = setup();
     const alice = mockCredentials.user('user:default/alice');
     const filter = await access.filter(crmCustomerReadPermission, alice);
-    expect(filter).toEqual({ kind: 'hasAccountManager', userRefs: ['user:default/a'] });
+    expect(filter).toEqual({ kind: 'isOwner', userRefs: ['user:default/a'] });
     await access.filter(crmCustomerReadPermission, alice);
     expect(permissions.authorizeConditional).toHaveBeenCalledTimes(1);
     await access.filter(crmCustomerReadPermission, mockCredentials.user('user:default/bob'));

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 
 const META_FIELDS = new Set(['id', 'version', 'createdBy', 'createdAt', 'updatedBy', 'updatedAt', 'deletedAt', 'deletedBy', 'parentName', 'groupName', 'customerName', 'contactNames', 'age']);
 
-export type AuditAction = 'created' | 'updated' | 'deleted' | 'restored';
+export type AuditAction = 'created' | 'updated' | 'deleted' | 'restored' | 'handedOver' | 'handoverReverted';
 
 /** Field-level differences between two API representations of a record. */
 export function diff(before: object, after: object, rename: Record<string, string> = {}) {

@@ -19,6 +19,7 @@ import { CrmError } from '../errors';
 import { Access } from './Access';
 import { diff, writeAudit } from './Audit';
 import { RequestContext } from './RequestContext';
+import { FieldRules } from './FieldRules';
 
 type ListQuery = Required<Pick<ContactListQuery, 'page' | 'pageSize' | 'sort' | 'order'>> & ContactListQuery;
 
@@ -49,21 +50,33 @@ export class ContactService {
     private readonly store: ContactStore,
     private readonly customers: CustomerStore,
     private readonly access: Access,
+    private readonly fields: FieldRules,
   ) {}
 
-  async list(query: ListQuery, ctx: RequestContext): Promise<Page<Contact>> {
-    const permission = query.deleted ? crmContactDeletePermission : crmContactReadPermission;
-    return this.store.list(query, await this.access.filter(permission, ctx.credentials));
+  async list(query: ListQuery, ctx: RequestContext, opts: { permission?: typeof crmContactReadPermission } = {}): Promise<Page<Contact>> {
+    const permission = opts.permission ?? (query.deleted ? crmContactDeletePermission : crmContactReadPermission);
+    const filter = await this.access.filter(permission, ctx.credentials);
+    const fields = await this.fields.forCaller(ctx);
+    fields.assertQueryable('contact', [query.keyDecisionMaker !== undefined ? 'keyDecisionMaker' : undefined]);
+    const hiddenSearchFields = ['mobile', 'phone', 'emails', 'wechat'].filter(f => fields.isHidden('contact', f));
+    const page = await this.store.list(query, filter, { hiddenSearchFields });
+    return { ...page, items: fields.redactAll('contact', page.items) };
   }
 
   async get(id: string, ctx: RequestContext): Promise<Contact> {
+    return (await this.fields.forCaller(ctx)).redact('contact', await this.load(id, ctx));
+  }
+
+  private async load(id: string, ctx: RequestContext): Promise<Contact> {
     const contact = await this.store.get(id, await this.access.filter(crmContactReadPermission, ctx.credentials));
     if (!contact) throw new CrmError(404, 'contactNotFound');
     return contact;
   }
 
-  async create(input: ContactCreate, ctx: RequestContext): Promise<Contact> {
+  async create(input: ContactCreate, ctx: RequestContext, sent: string[] = Object.keys(input)): Promise<Contact> {
     await this.access.check(crmContactCreatePermission, ctx.credentials);
+    const fields = await this.fields.forCaller(ctx);
+    fields.assertWritable('contact', Object.fromEntries(sent.filter(k => k in input).map(k => [k, (input as Record<string, unknown>)[k]])));
     // a contact may be added to a customer whose contacts the caller may update
     const scope = await this.access.filter(crmContactUpdatePermission, ctx.credentials);
     if (!(await this.customers.get(input.customerId, scope))) throw CrmError.field('customerId', 'customerNotFound');
@@ -87,13 +100,16 @@ export class ContactService {
       );
       await writeAudit(tx, { recordType: 'contact', recordId: id, customerId: input.customerId, action: 'created', actor: ctx.actor, at: now, summary: input.name });
     });
-    return (await this.store.get(id, undefined))!;
+    return fields.redact('contact', (await this.store.get(id, undefined))!);
   }
 
   async update(id: string, input: ContactUpdate, ctx: RequestContext): Promise<Contact> {
     const before = await this.loadFor(id, crmContactUpdatePermission, ctx);
+    const fields = await this.fields.forCaller(ctx);
+    const { version: _version, ...changes } = input;
+    fields.assertWritable('contact', changes, before as unknown as Record<string, unknown>);
     const now = new Date();
-    return this.knex.transaction(async tx => {
+    const updated = await this.knex.transaction(async tx => {
       const merged = { ...before, ...input };
       const ok = await this.store.update(tx, id, input.version, {
         ...columns(input),
@@ -107,6 +123,7 @@ export class ContactService {
       await writeAudit(tx, { recordType: 'contact', recordId: id, customerId: before.customerId, action: 'updated', actor: ctx.actor, at: now, summary: after.name, changes: diff(before, after) });
       return after;
     });
+    return fields.redact('contact', updated);
   }
 
   async remove(id: string, version: number, ctx: RequestContext): Promise<void> {
@@ -130,10 +147,10 @@ export class ContactService {
       if (!ok) throw new CrmError(409, 'staleVersion');
       await writeAudit(tx, { recordType: 'contact', recordId: id, customerId: deleted.customerId, action: 'restored', actor: ctx.actor, at: now, summary: deleted.name });
     });
-    return (await this.store.get(id, undefined))!;
+    return (await this.fields.forCaller(ctx)).redact('contact', (await this.store.get(id, undefined))!);
   }
 
   private loadFor(id: string, permission: typeof crmContactUpdatePermission, ctx: RequestContext) {
-    return this.access.forAction(permission, ctx.credentials, () => this.get(id, ctx), filter => this.store.get(id, filter));
+    return this.access.forAction(permission, ctx.credentials, () => this.load(id, ctx), filter => this.store.get(id, filter));
   }
 }

@@ -6,22 +6,30 @@ import {
   CustomerListQuery,
   CustomerUpdate,
   Page,
+  crmCustomerAssignPermission,
   crmCustomerCreatePermission,
   crmCustomerDeletePermission,
   crmCustomerReadPermission,
   crmCustomerUpdatePermission,
   normalizeSearchText,
 } from '@cocrm/plugin-crm-common';
-import { CustomerRow, CustomerStore } from '../database/CustomerStore';
+import { OrgDirectory, primaryDepartmentOf } from '@cocrm/plugin-access-node';
+import { CUSTOMER_SEARCH_COLUMNS, CustomerRow, CustomerStore } from '../database/CustomerStore';
 import { SEARCH_FIELD_SEPARATOR } from '../database/rows';
 import { CrmError } from '../errors';
 import { Access } from './Access';
 import { diff, writeAudit } from './Audit';
 import { RequestContext } from './RequestContext';
 import { UserDirectory } from './UserDirectory';
+import { CallerFields, FieldRules } from './FieldRules';
 import { formatNumber, nextSequenceValue } from './sequences';
 
 type ListQuery = Required<Pick<CustomerListQuery, 'page' | 'pageSize' | 'sort' | 'order'>> & CustomerListQuery;
+
+function pick(input: object, keys: string[]): Record<string, unknown> {
+  const source = input as Record<string, unknown>;
+  return Object.fromEntries(keys.filter(k => k in source).map(k => [k, source[k]]));
+}
 
 export function customerNameKey(name: string): string {
   return normalizeSearchText(name).replace(/\s+/g, '');
@@ -71,37 +79,71 @@ function columns(input: Partial<CustomerCreate>): Partial<CustomerRow> {
   set('source', input.source);
   set('status', input.status);
   set('remark', input.remark);
+  set('owner_department', input.ownerDepartment);
   return row;
 }
 
-/** Business rules of 客户: numbering, duplicates, hierarchy, data scope, history. */
+/** Sort keys and filters that reveal a field's values through order or counts. */
+function queriedFields(query: ListQuery): Array<string | undefined> {
+  const sortField: Record<string, string> = { level: 'level', industryCode: 'industryCode', annualRevenue: 'annualRevenue' };
+  return [
+    sortField[query.sort],
+    query.industry ? 'industryCode' : undefined,
+    query.region ? 'regionCode' : undefined,
+    query.level?.length ? 'level' : undefined,
+  ];
+}
+
+/** Business rules of 客户: numbering, duplicates, hierarchy, data scope, field rules, history. */
 export class CustomerService {
   constructor(
     private readonly knex: Knex,
     private readonly store: CustomerStore,
     private readonly access: Access,
     private readonly users: UserDirectory,
+    private readonly fields: FieldRules,
+    private readonly org: OrgDirectory,
   ) {}
 
-  async list(query: ListQuery, ctx: RequestContext): Promise<Page<Customer>> {
-    const permission = query.deleted ? crmCustomerDeletePermission : crmCustomerReadPermission;
+  async list(query: ListQuery, ctx: RequestContext, opts: { permission?: typeof crmCustomerReadPermission } = {}): Promise<Page<Customer>> {
+    const permission = opts.permission ?? (query.deleted ? crmCustomerDeletePermission : crmCustomerReadPermission);
     const filter = await this.access.filter(permission, ctx.credentials);
-    return this.store.list(query, filter);
+    const fields = await this.fields.forCaller(ctx);
+    fields.assertQueryable('customer', queriedFields(query));
+    const hiddenSearchFields = Object.keys(CUSTOMER_SEARCH_COLUMNS).filter(f => fields.isHidden('customer', f));
+    const page = await this.store.list(query, filter, { hiddenSearchFields });
+    return { ...page, items: fields.redactAll('customer', page.items) };
   }
 
   async get(id: string, ctx: RequestContext): Promise<Customer> {
+    return (await this.fields.forCaller(ctx)).redact('customer', await this.load(id, ctx));
+  }
+
+  /** The caller's field rules, for other services that answer with customer data. */
+  callerFields(ctx: RequestContext): Promise<CallerFields> {
+    return this.fields.forCaller(ctx);
+  }
+
+  /** A live customer within the caller's read scope, with every field (for internal use). */
+  private async load(id: string, ctx: RequestContext): Promise<Customer> {
     const filter = await this.access.filter(crmCustomerReadPermission, ctx.credentials);
     const customer = await this.store.get(id, filter);
     if (!customer) throw new CrmError(404, 'customerNotFound');
     return customer;
   }
 
-  async create(input: CustomerCreate, ctx: RequestContext): Promise<Customer> {
+  async create(input: CustomerCreate, ctx: RequestContext, sent: string[] = Object.keys(input)): Promise<Customer> {
     await this.access.check(crmCustomerCreatePermission, ctx.credentials);
+    const fields = await this.fields.forCaller(ctx);
+    fields.assertWritable('customer', pick(input, sent));
     // the creator manages the customer unless the form names other managers
     const creator = ctx.actor.startsWith('user:') ? [ctx.actor] : [];
     const managers = input.accountManagers?.length ? input.accountManagers : creator;
+    const assigning = input.ownerDepartment || managers.join() !== creator.join();
+    // giving a record to someone else (or another department) is 分配, a permission of its own
+    if (assigning && creator.length) await this.access.filter(crmCustomerAssignPermission, ctx.credentials);
     await this.users.assertUsersExist('accountManagers', managers);
+    const ownerDepartment = await this.ownerDepartmentFor(input.ownerDepartment, managers);
     const readFilter = await this.access.filter(crmCustomerReadPermission, ctx.credentials);
     const id = randomUUID();
     const now = new Date();
@@ -115,6 +157,7 @@ export class CustomerService {
           id,
           number,
           ...columns(input),
+          owner_department: ownerDepartment,
           search_text: searchText({ ...input, number }),
           version: 1,
           created_by: ctx.actor,
@@ -126,24 +169,37 @@ export class CustomerService {
       );
       await writeAudit(tx, { recordType: 'customer', recordId: id, customerId: id, action: 'created', actor: ctx.actor, at: now, summary: input.name });
     });
-    return (await this.store.get(id, undefined))!;
+    return fields.redact('customer', (await this.store.get(id, undefined))!);
   }
 
   async update(id: string, input: CustomerUpdate, ctx: RequestContext): Promise<Customer> {
     const before = await this.loadFor(id, crmCustomerUpdatePermission, ctx);
+    const fields = await this.fields.forCaller(ctx);
+    const { version: _version, ...written } = input;
+    fields.assertWritable('customer', written, before as unknown as Record<string, unknown>);
+    const managersChange = input.accountManagers && input.accountManagers.join() !== before.accountManagers.join();
+    const departmentChange = input.ownerDepartment !== undefined && input.ownerDepartment !== before.ownerDepartment;
+    if (managersChange || departmentChange) {
+      await this.access.forAction(crmCustomerAssignPermission, ctx.credentials, async () => before, filter => this.store.get(id, filter));
+    }
     if (input.accountManagers) await this.users.assertUsersExist('accountManagers', input.accountManagers);
+    // new managers without a named department: the customer follows its first manager's department
+    let ownerDepartment: string | null | undefined;
+    if (departmentChange) ownerDepartment = await this.ownerDepartmentFor(input.ownerDepartment, input.accountManagers ?? before.accountManagers);
+    else if (managersChange) ownerDepartment = await this.ownerDepartmentFor(undefined, input.accountManagers!);
     const readFilter = await this.access.filter(crmCustomerReadPermission, ctx.credentials);
     const now = new Date();
-    return this.transaction(async tx => {
+    const updated = await this.transaction(async tx => {
       if (input.parentId !== undefined || input.groupId !== undefined) {
         await this.assertReferences(tx, input, readFilter, id);
       }
       const name = input.name ?? before.name;
-      const uscc = input.unifiedSocialCreditCode !== undefined ? input.unifiedSocialCreditCode : before.unifiedSocialCreditCode;
+      const uscc = input.unifiedSocialCreditCode !== undefined ? input.unifiedSocialCreditCode : (before.unifiedSocialCreditCode ?? null);
       await this.assertNoDuplicate(tx, name, uscc, id);
       const merged = { ...before, ...input, name, unifiedSocialCreditCode: uscc };
       const ok = await this.store.update(tx, id, input.version, {
         ...columns(input),
+        ...(ownerDepartment !== undefined ? { owner_department: ownerDepartment } : {}),
         search_text: searchText(merged),
         updated_by: ctx.actor,
         updated_at: now,
@@ -155,6 +211,7 @@ export class CustomerService {
       await writeAudit(tx, { recordType: 'customer', recordId: id, customerId: id, action: 'updated', actor: ctx.actor, at: now, summary: after.name, changes });
       return after;
     });
+    return fields.redact('customer', updated);
   }
 
   async remove(id: string, version: number, ctx: RequestContext): Promise<void> {
@@ -175,17 +232,27 @@ export class CustomerService {
     if (!deleted.deletedAt) throw new CrmError(409, 'notDeleted');
     const now = new Date();
     await this.transaction(async tx => {
-      await this.assertNoDuplicate(tx, deleted.name, deleted.unifiedSocialCreditCode, id);
+      await this.assertNoDuplicate(tx, deleted.name, deleted.unifiedSocialCreditCode ?? null, id);
       const ok = await this.store.update(tx, id, deleted.version, { deleted_at: null, deleted_by: null, updated_at: now, updated_by: ctx.actor });
       if (!ok) throw new CrmError(409, 'staleVersion');
       await writeAudit(tx, { recordType: 'customer', recordId: id, customerId: id, action: 'restored', actor: ctx.actor, at: now, summary: deleted.name });
     });
-    return (await this.store.get(id, undefined))!;
+    return (await this.fields.forCaller(ctx)).redact('customer', (await this.store.get(id, undefined))!);
   }
 
   /** Loads a live customer the caller may read, then checks the action's own scope (404 vs 403). */
   private loadFor(id: string, permission: typeof crmCustomerUpdatePermission, ctx: RequestContext) {
-    return this.access.forAction(permission, ctx.credentials, () => this.get(id, ctx), filter => this.store.get(id, filter));
+    return this.access.forAction(permission, ctx.credentials, () => this.load(id, ctx), filter => this.store.get(id, filter));
+  }
+
+  /** 归属部门: the one named (it must exist), else the first account manager's department. */
+  private async ownerDepartmentFor(named: string | null | undefined, managers: string[]): Promise<string | null> {
+    const org = await this.org.snapshot();
+    if (named) {
+      if (!org.departments.has(named)) throw CrmError.field('ownerDepartment', 'departmentNotFound', { ref: named });
+      return named;
+    }
+    return managers.length ? primaryDepartmentOf(org, managers[0]) : null;
   }
 
   private async assertReferences(

@@ -11,6 +11,7 @@ import { RelationStore } from '../database/RelationStore';
 import { CrmError } from '../errors';
 import { Access } from './Access';
 import { RequestContext } from './RequestContext';
+import { FieldRules } from './FieldRules';
 
 /**
  * 关系图 of one customer: its parent, group and subsidiaries, its contacts and
@@ -23,12 +24,21 @@ export class GraphService {
     private readonly contacts: ContactStore,
     private readonly relations: RelationStore,
     private readonly access: Access,
+    private readonly fieldRules: FieldRules,
   ) {}
 
   async forCustomer(id: string, ctx: RequestContext): Promise<CustomerGraph> {
     const customerFilter = await this.access.filter(crmCustomerReadPermission, ctx.credentials);
     const focus = await this.customers.get(id, customerFilter);
     if (!focus) throw new CrmError(404, 'customerNotFound');
+    const fields = await this.fieldRules.forCaller(ctx);
+    // a hidden parent or group must not show up as an edge either
+    if (fields.isHidden('customer', 'parentId')) focus.parentId = null;
+    if (fields.isHidden('customer', 'groupId')) focus.groupId = null;
+    const contactNode = (c: { title?: string | null; keyDecisionMaker?: boolean }) => {
+      const shown = fields.redact('contact', c);
+      return { title: shown.title ?? null, keyDecisionMaker: shown.keyDecisionMaker };
+    };
     const contactFilter = await this.access.filter(crmContactReadPermission, ctx.credentials).catch(e => {
       if (e instanceof CrmError && e.status === 403) return null;
       throw e;
@@ -49,7 +59,10 @@ export class GraphService {
       if (n.id === focus.parentId) edges.push({ id: `parent:${focus.id}`, source: n.id, target: focus.id, kind: 'parent' });
       if (n.id === focus.groupId) edges.push({ id: `group:${focus.id}`, source: n.id, target: focus.id, kind: 'group' });
     }
-    for (const child of await this.customers.related(focus.id, customerFilter)) {
+    const children = fields.isHidden('customer', 'parentId') && fields.isHidden('customer', 'groupId') ? [] : await this.customers.related(focus.id, customerFilter);
+    for (const child of children) {
+      if (fields.isHidden('customer', 'parentId')) child.parentId = null;
+      if (fields.isHidden('customer', 'groupId')) child.groupId = null;
       customerNode(child);
       if (child.parentId === focus.id) edges.push({ id: `parent:${child.id}`, source: focus.id, target: child.id, kind: 'parent' });
       if (child.groupId === focus.id) edges.push({ id: `group:${child.id}`, source: focus.id, target: child.id, kind: 'group' });
@@ -58,7 +71,8 @@ export class GraphService {
     if (contactFilter !== null) {
       const own = (await this.customers.get(id, contactFilter)) ? await this.contacts.ofCustomer(id) : [];
       for (const c of own) {
-        nodes.set(c.id, { id: c.id, kind: 'contact', label: c.name, subtitle: c.title, keyDecisionMaker: c.keyDecisionMaker });
+        const shown = contactNode(c);
+        nodes.set(c.id, { id: c.id, kind: 'contact', label: c.name, subtitle: shown.title, keyDecisionMaker: shown.keyDecisionMaker });
         edges.push({ id: `employs:${c.id}`, source: id, target: c.id, kind: 'employs' });
       }
       const relations = await this.relations.ofCustomer(id, contactFilter);
@@ -66,7 +80,8 @@ export class GraphService {
         .flatMap(r => [r.fromContactId, r.toContactId])
         .filter(cid => !nodes.has(cid));
       for (const c of await this.contacts.getMany([...new Set(foreignIds)], contactFilter)) {
-        nodes.set(c.id, { id: c.id, kind: 'contact', label: c.name, subtitle: `${c.customerName}${c.title ? ` · ${c.title}` : ''}`, keyDecisionMaker: c.keyDecisionMaker });
+        const shown = contactNode(c);
+        nodes.set(c.id, { id: c.id, kind: 'contact', label: c.name, subtitle: `${c.customerName}${shown.title ? ` · ${shown.title}` : ''}`, keyDecisionMaker: shown.keyDecisionMaker });
       }
       for (const r of relations) {
         if (nodes.has(r.fromContactId) && nodes.has(r.toContactId)) {

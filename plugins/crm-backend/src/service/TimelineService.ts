@@ -11,6 +11,7 @@ import { toIso } from '../database/rows';
 import { CrmError } from '../errors';
 import { Access } from './Access';
 import { RequestContext } from './RequestContext';
+import { FieldRules } from './FieldRules';
 
 /** Where the timeline continues: entries strictly older than (at, id). */
 export interface TimelineCursor {
@@ -47,11 +48,14 @@ export function decodeCursor(value: string | undefined): TimelineCursor | undefi
   return { at: date, id: id ?? '\uffff' };
 }
 
-/** The record history (crm_audit) of a customer and of everything under it. */
-export function auditSource(knex: Knex): CrmTimelineSource {
+const AUDITED_KINDS: Record<string, 'customer' | 'contact' | 'visit' | undefined> = { customer: 'customer', contact: 'contact', visit: 'visit' };
+
+/** The record history (crm_audit) of a customer and of everything under it, without fields hidden from the caller. */
+export function auditSource(knex: Knex, fieldRules: FieldRules): CrmTimelineSource {
   return {
     id: 'crm',
-    async list({ customerId, before, limit }) {
+    async list({ customerId, before, limit, ctx }) {
+      const fields = await fieldRules.forCaller(ctx);
       // a visit is on the timeline itself (at its visit time); its creation would be a duplicate
       const qb = knex('crm_audit')
         .where('customer_id', customerId)
@@ -68,7 +72,13 @@ export function auditSource(knex: Knex): CrmTimelineSource {
           at: toIso(r.at),
           actor: r.actor,
           title: r.summary ?? '',
-          ...(r.changes ? { changes: JSON.parse(r.changes) } : {}),
+          ...(r.changes
+            ? {
+                changes: AUDITED_KINDS[r.record_type]
+                  ? fields.redactChanges(AUDITED_KINDS[r.record_type]!, JSON.parse(r.changes))
+                  : JSON.parse(r.changes),
+              }
+            : {}),
           link: { type: r.record_type, id: r.record_id },
         }),
       );
@@ -77,7 +87,7 @@ export function auditSource(knex: Knex): CrmTimelineSource {
 }
 
 /** Visits as timeline entries, when the caller may read visits of this customer. */
-export function visitSource(visits: VisitStore, access: Access): CrmTimelineSource {
+export function visitSource(visits: VisitStore, access: Access, fieldRules: FieldRules): CrmTimelineSource {
   return {
     id: 'crm-visits',
     async list({ customerId, before, limit, ctx }) {
@@ -87,15 +97,16 @@ export function visitSource(visits: VisitStore, access: Access): CrmTimelineSour
         throw e;
       });
       if (filter === null) return [];
-      const list = await visits.timeline(customerId, before, limit, filter);
+      const fields = await fieldRules.forCaller(ctx);
+      const list = fields.redactAll('visit', await visits.timeline(customerId, before, limit, filter));
       return list.map(v => ({
         id: v.id,
         source: 'crm-visits',
         kind: 'visit',
         at: v.visitedAt,
         actor: v.visitorRef,
-        title: v.contactNames.join('、'),
-        summary: v.content,
+        title: (v.contactNames ?? []).join('、'),
+        ...(v.content !== undefined ? { summary: v.content } : {}),
         link: { type: 'visit', id: v.id },
       }));
     },

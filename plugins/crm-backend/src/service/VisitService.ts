@@ -19,6 +19,7 @@ import { Access } from './Access';
 import { diff, writeAudit } from './Audit';
 import { RequestContext } from './RequestContext';
 import { UserDirectory } from './UserDirectory';
+import { FieldRules } from './FieldRules';
 
 type ListQuery = Required<Pick<VisitListQuery, 'page' | 'pageSize' | 'sort' | 'order'>> & VisitListQuery & { deleted?: boolean };
 
@@ -31,21 +32,32 @@ export class VisitService {
     private readonly contacts: ContactStore,
     private readonly access: Access,
     private readonly users: UserDirectory,
+    private readonly fields: FieldRules,
   ) {}
 
-  async list(query: ListQuery, ctx: RequestContext): Promise<Page<Visit>> {
-    const permission = query.deleted ? crmVisitDeletePermission : crmVisitReadPermission;
-    return this.store.list(query, await this.access.filter(permission, ctx.credentials));
+  async list(query: ListQuery, ctx: RequestContext, opts: { permission?: typeof crmVisitReadPermission } = {}): Promise<Page<Visit>> {
+    const permission = opts.permission ?? (query.deleted ? crmVisitDeletePermission : crmVisitReadPermission);
+    const filter = await this.access.filter(permission, ctx.credentials);
+    const fields = await this.fields.forCaller(ctx);
+    fields.assertQueryable('visit', [query.contactId ? 'contactIds' : undefined]);
+    const page = await this.store.list(query, filter);
+    return { ...page, items: fields.redactAll('visit', page.items) };
   }
 
   async get(id: string, ctx: RequestContext): Promise<Visit> {
+    return (await this.fields.forCaller(ctx)).redact('visit', await this.load(id, ctx));
+  }
+
+  private async load(id: string, ctx: RequestContext): Promise<Visit> {
     const visit = await this.store.get(id, await this.access.filter(crmVisitReadPermission, ctx.credentials));
     if (!visit) throw new CrmError(404, 'visitNotFound');
     return visit;
   }
 
-  async create(input: VisitCreate, ctx: RequestContext): Promise<Visit> {
+  async create(input: VisitCreate, ctx: RequestContext, sent: string[] = Object.keys(input)): Promise<Visit> {
     await this.access.check(crmVisitCreatePermission, ctx.credentials);
+    const fields = await this.fields.forCaller(ctx);
+    fields.assertWritable('visit', Object.fromEntries(sent.filter(k => k in input).map(k => [k, (input as Record<string, unknown>)[k]])));
     const scope = await this.access.filter(crmVisitUpdatePermission, ctx.credentials);
     if (!(await this.customers.get(input.customerId, scope))) throw CrmError.field('customerId', 'customerNotFound');
     const visitorRef = input.visitorRef ?? ctx.actor;
@@ -75,16 +87,19 @@ export class VisitService {
       );
       await writeAudit(tx, { recordType: 'visit', recordId: id, customerId: input.customerId, action: 'created', actor: ctx.actor, at: now });
     });
-    return (await this.store.get(id, undefined))!;
+    return fields.redact('visit', (await this.store.get(id, undefined))!);
   }
 
   async update(id: string, input: VisitUpdate, ctx: RequestContext): Promise<Visit> {
     const before = await this.loadFor(id, crmVisitUpdatePermission, ctx);
+    const fields = await this.fields.forCaller(ctx);
+    const { version: _version, ...changes } = input;
+    fields.assertWritable('visit', changes, before as unknown as Record<string, unknown>);
     if (input.visitorRef) await this.users.assertUsersExist('visitorRef', [input.visitorRef]);
     if (input.companions) await this.users.assertUsersExist('companions', input.companions);
     if (input.contactIds) await this.assertContactsOf(before.customerId, input.contactIds);
     const now = new Date();
-    return this.knex.transaction(async tx => {
+    const updated = await this.knex.transaction(async tx => {
       const patch: Record<string, unknown> = { updated_at: now, updated_by: ctx.actor };
       if (input.visitorRef !== undefined) patch.visitor_ref = input.visitorRef;
       if (input.visitedAt !== undefined) patch.visited_at = new Date(input.visitedAt);
@@ -94,9 +109,10 @@ export class VisitService {
       if (!(await this.store.update(tx, id, input.version, patch))) throw new CrmError(409, 'staleVersion');
       if (input.contactIds) await this.store.replaceContacts(tx, id, input.contactIds);
       const after = (await this.store.get(id, undefined, { db: tx }))!;
-      await writeAudit(tx, { recordType: 'visit', recordId: id, customerId: before.customerId, action: 'updated', actor: ctx.actor, at: now, summary: after.content.slice(0, 60), changes: diff(before, after) });
+      await writeAudit(tx, { recordType: 'visit', recordId: id, customerId: before.customerId, action: 'updated', actor: ctx.actor, at: now, summary: (after.content ?? '').slice(0, 60), changes: diff(before, after) });
       return after;
     });
+    return fields.redact('visit', updated);
   }
 
   async remove(id: string, version: number, ctx: RequestContext): Promise<void> {
@@ -106,7 +122,7 @@ export class VisitService {
       if (!(await this.store.update(tx, id, version, { deleted_at: now, deleted_by: ctx.actor, updated_at: now, updated_by: ctx.actor }))) {
         throw new CrmError(409, 'staleVersion');
       }
-      await writeAudit(tx, { recordType: 'visit', recordId: id, customerId: before.customerId, action: 'deleted', actor: ctx.actor, at: now, summary: before.content.slice(0, 60) });
+      await writeAudit(tx, { recordType: 'visit', recordId: id, customerId: before.customerId, action: 'deleted', actor: ctx.actor, at: now, summary: (before.content ?? '').slice(0, 60) });
     });
   }
 
@@ -119,9 +135,9 @@ export class VisitService {
       if (!(await this.store.update(tx, id, deleted.version, { deleted_at: null, deleted_by: null, updated_at: now, updated_by: ctx.actor }))) {
         throw new CrmError(409, 'staleVersion');
       }
-      await writeAudit(tx, { recordType: 'visit', recordId: id, customerId: deleted.customerId, action: 'restored', actor: ctx.actor, at: now, summary: deleted.content.slice(0, 60) });
+      await writeAudit(tx, { recordType: 'visit', recordId: id, customerId: deleted.customerId, action: 'restored', actor: ctx.actor, at: now, summary: (deleted.content ?? '').slice(0, 60) });
     });
-    return (await this.store.get(id, undefined))!;
+    return (await this.fields.forCaller(ctx)).redact('visit', (await this.store.get(id, undefined))!);
   }
 
   private async assertContactsOf(customerId: string, contactIds: string[]) {
@@ -132,6 +148,6 @@ export class VisitService {
   }
 
   private loadFor(id: string, permission: typeof crmVisitUpdatePermission, ctx: RequestContext) {
-    return this.access.forAction(permission, ctx.credentials, () => this.get(id, ctx), filter => this.store.get(id, filter));
+    return this.access.forAction(permission, ctx.credentials, () => this.load(id, ctx), filter => this.store.get(id, filter));
   }
 }

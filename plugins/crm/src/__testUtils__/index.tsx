@@ -1,6 +1,6 @@
 import { translationApiRef } from '@backstage/frontend-plugin-api';
 import { mockApis } from '@backstage/frontend-test-utils';
-import type { Customer, Page } from '@cocrm/plugin-crm-common';
+import type { CrmAccessView, CrmResourceKind, Customer, Page } from '@cocrm/plugin-crm-common';
 import { CrmApi, crmApiRef } from '../api/CrmClient';
 import { flattenMessages } from '../translation';
 import { crmMessagesZhCN } from '../translations/zh-CN';
@@ -64,9 +64,32 @@ export function customer(overrides: Partial<Customer> = {}): Customer {
     source: 'referral',
     status: 'intent',
     accountManagers: ['user:default/zhouhao'],
+    ownerDepartment: 'group:default/sales-1',
     remark: null,
     ...overrides,
   };
+}
+
+const KINDS: CrmResourceKind[] = ['customer', 'contact', 'visit'];
+
+/**
+ * A `GET /access` answer: every action allowed and no field rules, unless
+ * `can` takes actions away or `hidden`/`readOnly` add rules.
+ */
+export function accessView(
+  options: {
+    can?: Partial<Record<CrmResourceKind, CrmAccessView['can'][CrmResourceKind]>>;
+    hidden?: Partial<Record<CrmResourceKind, string[]>>;
+    readOnly?: Partial<Record<CrmResourceKind, string[]>>;
+  } = {},
+): CrmAccessView {
+  const all = { read: true, create: true, update: true, delete: true, export: true, assign: true };
+  const view = { can: {}, fields: {} } as CrmAccessView;
+  for (const kind of KINDS) {
+    view.can[kind] = { ...all, ...options.can?.[kind] };
+    view.fields[kind] = { hidden: options.hidden?.[kind] ?? [], readOnly: options.readOnly?.[kind] ?? [] };
+  }
+  return view;
 }
 
 export type FakeCrmApi = { [K in keyof CrmApi]: jest.Mock };
@@ -75,6 +98,7 @@ export type FakeCrmApi = { [K in keyof CrmApi]: jest.Mock };
 export function fakeCrmApi(overrides: Partial<FakeCrmApi> = {}): FakeCrmApi {
   const empty = async () => page([]);
   const api: FakeCrmApi = {
+    getAccess: jest.fn(async () => accessView()),
     listCustomers: jest.fn(empty),
     getCustomer: jest.fn(async () => customer()),
     createCustomer: jest.fn(async () => customer()),
@@ -83,12 +107,14 @@ export function fakeCrmApi(overrides: Partial<FakeCrmApi> = {}): FakeCrmApi {
     restoreCustomer: jest.fn(async () => customer()),
     getTimeline: jest.fn(async () => ({ items: [], nextBefore: null })),
     getGraph: jest.fn(async () => ({ nodes: [], edges: [] })),
+    exportCustomers: jest.fn(),
     listContacts: jest.fn(empty),
     getContact: jest.fn(),
     createContact: jest.fn(),
     updateContact: jest.fn(),
     deleteContact: jest.fn(async () => undefined),
     restoreContact: jest.fn(),
+    exportContacts: jest.fn(),
     listRelations: jest.fn(async () => []),
     createRelation: jest.fn(),
     updateRelation: jest.fn(),
@@ -99,6 +125,7 @@ export function fakeCrmApi(overrides: Partial<FakeCrmApi> = {}): FakeCrmApi {
     updateVisit: jest.fn(),
     deleteVisit: jest.fn(async () => undefined),
     restoreVisit: jest.fn(),
+    exportVisits: jest.fn(),
     ...overrides,
   };
   return api;

@@ -1,12 +1,15 @@
-import { CrmApiError, CrmClient, toQueryString } from './CrmClient';
+import type { CustomerListQuery } from '@cocrm/plugin-crm-common';
+import { CrmApiError, CrmClient, filenameFromContentDisposition, toQueryString } from './CrmClient';
 
-function client(response: { status: number; body?: unknown }, language = 'zh-CN') {
+function client(response: { status: number; body?: unknown; headers?: Record<string, string> }, language = 'zh-CN') {
   const fetch = jest.fn(async (_url: string, _init?: RequestInit) => ({
     ok: response.status < 400,
     status: response.status,
     statusText: 'X',
+    headers: new Headers(response.headers ?? {}),
     json: async () => response.body,
     text: async () => (response.body === undefined ? '' : JSON.stringify(response.body)),
+    blob: async () => new Blob([String(response.body ?? '')]),
   }));
   const c = new CrmClient({
     discoveryApi: { getBaseUrl: async () => 'http://localhost:7007/api/crm' },
@@ -40,6 +43,57 @@ describe('CrmClient', () => {
     await expect(c.deleteCustomer('abc', 4)).resolves.toBeUndefined();
     expect(fetch.mock.calls[0][0]).toBe('http://localhost:7007/api/crm/customers/abc?version=4');
     expect(fetch.mock.calls[0][1]!.method).toBe('DELETE');
+  });
+
+  it('loads the access view', async () => {
+    const view = { can: { customer: { read: true } }, fields: { customer: { hidden: ['annualRevenue'], readOnly: [] } } };
+    const { c, fetch } = client({ status: 200, body: view });
+    await expect(c.getAccess()).resolves.toEqual(view);
+    expect(fetch.mock.calls[0][0]).toBe('http://localhost:7007/api/crm/access');
+  });
+
+  it('exports with the list filters but without paging, and names the file as the server does', async () => {
+    const { c, fetch } = client({
+      status: 200,
+      body: 'xlsx-bytes',
+      headers: { 'Content-Disposition': `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent('客户-20261124.xlsx')}` },
+    });
+    // a list's whole state, as a page holds it: paging must not narrow the export
+    const listQuery: CustomerListQuery = { page: 3, pageSize: 50, q: '浦江', level: ['A', 'B'], sort: 'name', order: 'asc' };
+    const result = await c.exportCustomers(listQuery);
+    expect(fetch.mock.calls[0][0]).toBe(
+      'http://localhost:7007/api/crm/customers/export?q=%E6%B5%A6%E6%B1%9F&level=A%2CB&sort=name&order=asc',
+    );
+    expect(result.filename).toBe('客户-20261124.xlsx');
+    expect(await result.blob.text()).toBe('xlsx-bytes');
+    // fetchApi, not a link: that is what carries the Backstage token
+    expect(fetch).toHaveBeenCalledTimes(1);
+  });
+
+  it('uses the contacts and visits export endpoints', async () => {
+    const { c, fetch } = client({ status: 200, body: '', headers: { 'Content-Disposition': 'attachment; filename="a.xlsx"' } });
+    await expect(c.exportContacts({ keyDecisionMaker: true })).resolves.toMatchObject({ filename: 'a.xlsx' });
+    await c.exportVisits({ customerId: 'abc' });
+    expect(fetch.mock.calls.map(call => call[0])).toEqual([
+      'http://localhost:7007/api/crm/contacts/export?keyDecisionMaker=true',
+      'http://localhost:7007/api/crm/visits/export?customerId=abc',
+    ]);
+  });
+
+  it('throws the server message when an export is refused', async () => {
+    const body = { error: { name: 'InputError', message: '一次最多导出 50000 条记录，请缩小筛选范围' } };
+    const { c } = client({ status: 400, body });
+    const err = await c.exportCustomers({}).catch(e => e);
+    expect(err).toBeInstanceOf(CrmApiError);
+    expect(err.message).toBe('一次最多导出 50000 条记录，请缩小筛选范围');
+  });
+
+  it('reads file names from Content-Disposition', () => {
+    expect(filenameFromContentDisposition(`attachment; filename="x.xlsx"; filename*=UTF-8''%E6%8B%9C%E8%AE%BF.xlsx`)).toBe('拜访.xlsx');
+    expect(filenameFromContentDisposition('attachment; filename="plain.xlsx"')).toBe('plain.xlsx');
+    expect(filenameFromContentDisposition('attachment; filename=bare.xlsx')).toBe('bare.xlsx');
+    expect(filenameFromContentDisposition('attachment')).toBeUndefined();
+    expect(filenameFromContentDisposition(null)).toBeUndefined();
   });
 
   it('omits empty values', () => {

@@ -6,12 +6,14 @@ import type {
   ContactRelation,
   ContactRelationInput,
   ContactRelationType,
+  CrmAccessView,
   CrmErrorBody,
   Customer,
   CustomerGraph,
   CustomerInput,
   CustomerListQuery,
   Page,
+  PageQuery,
   RelationStrength,
   TimelinePage,
   Visit,
@@ -48,8 +50,20 @@ export class CrmApiError extends Error {
 
 export type Patch<T> = Partial<T> & { version: number };
 
+/** A list's query for its Excel export: the filters and the order, never a page. */
+export type ExportQuery<Q extends PageQuery> = Omit<Q, 'page' | 'pageSize'>;
+
+/** A downloaded export, named as the server named it. */
+export interface CrmExport {
+  blob: Blob;
+  filename: string;
+}
+
 /** Typed client of the CRM backend (`/api/crm`). */
 export interface CrmApi {
+  /** What the signed-in user may do and which fields are hidden or read-only for them. */
+  getAccess(): Promise<CrmAccessView>;
+
   listCustomers(query?: CustomerListQuery): Promise<Page<Customer>>;
   getCustomer(id: string): Promise<Customer>;
   createCustomer(input: CustomerInput): Promise<Customer>;
@@ -58,6 +72,7 @@ export interface CrmApi {
   restoreCustomer(id: string): Promise<Customer>;
   getTimeline(id: string, options?: { before?: string; limit?: number }): Promise<TimelinePage>;
   getGraph(id: string): Promise<CustomerGraph>;
+  exportCustomers(query?: ExportQuery<CustomerListQuery>): Promise<CrmExport>;
 
   listContacts(query?: ContactListQuery): Promise<Page<Contact>>;
   getContact(id: string): Promise<Contact>;
@@ -65,6 +80,7 @@ export interface CrmApi {
   updateContact(id: string, patch: Patch<Omit<ContactInput, 'customerId'>>): Promise<Contact>;
   deleteContact(id: string, version: number): Promise<void>;
   restoreContact(id: string): Promise<Contact>;
+  exportContacts(query?: ExportQuery<ContactListQuery>): Promise<CrmExport>;
 
   listRelations(customerId: string): Promise<ContactRelation[]>;
   createRelation(input: ContactRelationInput): Promise<ContactRelation>;
@@ -80,6 +96,7 @@ export interface CrmApi {
   updateVisit(id: string, patch: Patch<Omit<VisitInput, 'customerId'>>): Promise<Visit>;
   deleteVisit(id: string, version: number): Promise<void>;
   restoreVisit(id: string): Promise<Visit>;
+  exportVisits(query?: ExportQuery<VisitListQuery>): Promise<CrmExport>;
 }
 
 export const crmApiRef = createApiRef<CrmApi>({ id: 'plugin.crm.api' });
@@ -101,6 +118,33 @@ export function toQueryString(query: Record<string, QueryValue> = {}): string {
   return s ? `?${s}` : '';
 }
 
+/**
+ * The file name of a Content-Disposition header: the RFC 5987 `filename*`
+ * (UTF-8, so Chinese names survive) before the plain ASCII `filename`.
+ */
+export function filenameFromContentDisposition(header: string | null | undefined): string | undefined {
+  if (!header) return undefined;
+  const extended = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(header);
+  if (extended) {
+    try {
+      return decodeURIComponent(extended[2].trim().replace(/^"|"$/g, ''));
+    } catch {
+      // malformed percent-encoding: fall back to the plain name
+    }
+  }
+  const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/i.exec(header);
+  const name = plain ? (plain[2] ?? plain[1]).trim() : '';
+  return name || undefined;
+}
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** An export has every matching row, so a page from the list's state must not narrow it. */
+function exportQueryString(query: object): string {
+  const { page: _page, pageSize: _pageSize, ...rest } = query as Record<string, QueryValue>;
+  return toQueryString(rest);
+}
+
 export interface CrmClientOptions {
   discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
   fetchApi: { fetch: typeof fetch };
@@ -115,18 +159,19 @@ export class CrmClient implements CrmApi {
     this.options = options;
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /** Sends a request and answers the response, or throws CrmApiError with the server's message. */
+  private async send(method: string, path: string, options: { body?: unknown; accept?: string } = {}): Promise<Response> {
     const base = await this.options.discoveryApi.getBaseUrl('crm');
     const language = this.options.getLanguage?.() ?? 'zh-CN';
     const headers: Record<string, string> = {
-      Accept: 'application/json',
+      Accept: options.accept ?? 'application/json',
       'Accept-Language': language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en',
     };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (options.body !== undefined) headers['Content-Type'] = 'application/json';
     const res = await this.options.fetchApi.fetch(`${base}${path}`, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
     });
     if (!res.ok) {
       let parsed: CrmErrorBody | undefined;
@@ -143,13 +188,32 @@ export class CrmClient implements CrmApi {
         parsed ?? { error: { name: 'Error', message: `${res.status} ${res.statusText || 'Request failed'}` } },
       );
     }
+    return res;
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await this.send(method, path, { body });
     if (res.status === 204) return undefined as T;
     const text = await res.text();
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
+  /**
+   * Downloads through fetchApi rather than a plain link: only fetchApi adds
+   * the Backstage token, and only a fetch lets us show the server's error.
+   */
+  private async download(path: string, fallbackName: string): Promise<CrmExport> {
+    const res = await this.send('GET', path, { accept: `${XLSX_TYPE}, application/json` });
+    const filename = filenameFromContentDisposition(res.headers.get('content-disposition')) ?? fallbackName;
+    return { blob: await res.blob(), filename };
+  }
+
   private id(id: string) {
     return encodeURIComponent(id);
+  }
+
+  getAccess() {
+    return this.request<CrmAccessView>('GET', '/access');
   }
 
   listCustomers(query: CustomerListQuery = {}) {
@@ -179,6 +243,9 @@ export class CrmClient implements CrmApi {
   getGraph(id: string) {
     return this.request<CustomerGraph>('GET', `/customers/${this.id(id)}/graph`);
   }
+  exportCustomers(query: ExportQuery<CustomerListQuery> = {}) {
+    return this.download(`/customers/export${exportQueryString(query)}`, 'customers.xlsx');
+  }
 
   listContacts(query: ContactListQuery = {}) {
     return this.request<Page<Contact>>('GET', `/contacts${toQueryString(query as Record<string, QueryValue>)}`);
@@ -197,6 +264,9 @@ export class CrmClient implements CrmApi {
   }
   restoreContact(id: string) {
     return this.request<Contact>('POST', `/contacts/${this.id(id)}/restore`);
+  }
+  exportContacts(query: ExportQuery<ContactListQuery> = {}) {
+    return this.download(`/contacts/export${exportQueryString(query)}`, 'contacts.xlsx');
   }
 
   listRelations(customerId: string) {
@@ -232,5 +302,8 @@ export class CrmClient implements CrmApi {
   }
   restoreVisit(id: string) {
     return this.request<Visit>('POST', `/visits/${this.id(id)}/restore`);
+  }
+  exportVisits(query: ExportQuery<VisitListQuery> = {}) {
+    return this.download(`/visits/export${exportQueryString(query)}`, 'visits.xlsx');
   }
 }

@@ -4,7 +4,8 @@ import Tab from '@mui/material/Tab';
 import Tabs from '@mui/material/Tabs';
 import { useCrmLinks } from '../routes';
 import { useCrmT } from './common/i18n';
-import { NotifyProvider } from './common/feedback';
+import { ErrorState, LoadingState, NotifyProvider } from './common/feedback';
+import { CrmAccessProvider, useCrmAccess } from './common/access';
 import { CustomerListPage } from './customers/CustomerListPage';
 import { CustomerPage } from './customers/CustomerPage';
 import { ContactListPage } from './contacts/ContactListPage';
@@ -27,21 +28,36 @@ function CrmNav() {
   );
 }
 
+/**
+ * Pages render once the user's access is known: list queries must leave out
+ * sorts and filters on hidden fields, which the backend would refuse.
+ */
+function CrmRoutes() {
+  const access = useCrmAccess();
+  if (access.loading) return <LoadingState />;
+  if (access.error) return <ErrorState error={access.error} onRetry={access.retry} />;
+  return (
+    <Routes>
+      <Route path="/" element={<CustomerListPage />} />
+      <Route path="/customers" element={<CustomerListPage />} />
+      <Route path="/customers/:id" element={<CustomerPage />} />
+      <Route path="/contacts" element={<ContactListPage />} />
+      <Route path="/contacts/:id" element={<ContactPage />} />
+      <Route path="/visits" element={<VisitListPage />} />
+    </Routes>
+  );
+}
+
 /** The CRM page: 客户 / 联系人 / 拜访 with their detail pages. */
 export function CrmPage() {
   return (
     <NotifyProvider>
-      <Box sx={{ p: { xs: 2, md: 3 } }}>
-        <CrmNav />
-        <Routes>
-          <Route path="/" element={<CustomerListPage />} />
-          <Route path="/customers" element={<CustomerListPage />} />
-          <Route path="/customers/:id" element={<CustomerPage />} />
-          <Route path="/contacts" element={<ContactListPage />} />
-          <Route path="/contacts/:id" element={<ContactPage />} />
-          <Route path="/visits" element={<VisitListPage />} />
-        </Routes>
-      </Box>
+      <CrmAccessProvider>
+        <Box sx={{ p: { xs: 2, md: 3 } }}>
+          <CrmNav />
+          <CrmRoutes />
+        </Box>
+      </CrmAccessProvider>
     </NotifyProvider>
   );
 }

@@ -54,6 +54,10 @@ export const crmMessagesEn = {
     selectUser: 'Select users',
     noOptions: 'No matches',
     typeToSearch: 'Type to search',
+    readOnly: 'Read-only',
+    export: 'Export to Excel',
+    exporting: 'Exporting…',
+    exported: 'Exported {{filename}}',
   },
   customer: {
     moneyInvalid: 'Enter an amount in yuan with at most two decimals',
@@ -97,6 +101,8 @@ export const crmMessagesEn = {
       updated: 'Updated',
     },
     overviewEmpty: 'No further details recorded',
+    assignOnly: 'Changing this needs the assign permission',
+    ownerDepartmentHint: 'Left empty, the first account manager’s department is used',
   },
   fields: {
     number: 'Customer no.',
@@ -124,6 +130,7 @@ export const crmMessagesEn = {
     source: 'Source',
     status: 'Status',
     accountManagers: 'Account managers',
+    ownerDepartment: 'Owner department',
     remark: 'Remarks',
     createdAt: 'Created',
     updatedAt: 'Updated',
@@ -270,6 +277,10 @@ export const crmMessagesEn = {
     loadMore: 'Load more',
     system: 'System',
     kinds: {
+      'customer.handedOver': 'Handover: the customer moved to a new account manager',
+      'customer.handoverReverted': 'Reverted a handover',
+      'visit.handedOver': 'Handover: a planned visit moved to a new visitor',
+      'visit.handoverReverted': 'Reverted the handover of a visit',
       'customer.created': 'Created the customer',
       'customer.updated': 'Updated the customer',
       'customer.deleted': 'Deleted the customer',

@@ -57,6 +57,10 @@ export const crmMessagesZhCN: SameShape<typeof crmMessagesEn> = {
     selectUser: '选择人员',
     noOptions: '无匹配项',
     typeToSearch: '输入关键字搜索',
+    readOnly: '只读',
+    export: '导出 Excel',
+    exporting: '正在导出…',
+    exported: '已导出 {{filename}}',
   },
   customer: {
     moneyInvalid: '请输入以元为单位的金额，最多两位小数',
@@ -100,6 +104,8 @@ export const crmMessagesZhCN: SameShape<typeof crmMessagesEn> = {
       updated: '更新时间',
     },
     overviewEmpty: '暂无更多信息',
+    assignOnly: '需要“分配”权限才能修改',
+    ownerDepartmentHint: '留空时使用第一位客户经理的部门',
   },
   fields: {
     number: '客户编号',
@@ -127,6 +133,7 @@ export const crmMessagesZhCN: SameShape<typeof crmMessagesEn> = {
     source: '客户来源',
     status: '状态',
     accountManagers: '客户经理',
+    ownerDepartment: '归属部门',
     remark: '备注',
     createdAt: '创建时间',
     updatedAt: '更新时间',
@@ -273,6 +280,10 @@ export const crmMessagesZhCN: SameShape<typeof crmMessagesEn> = {
     loadMore: '加载更多',
     system: '系统',
     kinds: {
+      'customer.handedOver': '工作移交：客户转给了新的客户经理',
+      'customer.handoverReverted': '撤销了工作移交',
+      'visit.handedOver': '工作移交：计划中的拜访转给了新的拜访人',
+      'visit.handoverReverted': '撤销了拜访的工作移交',
       'customer.created': '创建了客户',
       'customer.updated': '修改了客户',
       'customer.deleted': '删除了客户',

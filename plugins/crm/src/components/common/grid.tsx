@@ -21,16 +21,27 @@ const PAGE_SIZES = [10, 25, 50, 100];
  * List state kept in the URL query (page, pageSize, sort, order and any filters),
  * so a reload or a shared link shows the same view.
  */
-export function useUrlListState(defaults: { sort: string; order: 'asc' | 'desc'; pageSize?: number }) {
+export function useUrlListState(defaults: {
+  sort: string;
+  order: 'asc' | 'desc';
+  pageSize?: number;
+  /**
+   * Whether the user may sort by a field; a shared link may name one that is
+   * hidden from them, which the backend would refuse (403), so it falls back
+   * to the default order.
+   */
+  isSortable?: (field: string) => boolean;
+}) {
   const [params, setParams] = useSearchParams();
   const page = Math.max(0, Number(params.get('page') ?? 0) || 0);
   const rawSize = Number(params.get('pageSize') ?? defaults.pageSize ?? 25);
   const pageSize = PAGE_SIZES.includes(rawSize) ? rawSize : defaults.pageSize ?? 25;
-  const sort = params.get('sort') || defaults.sort;
+  const urlSort = params.get('sort') || '';
+  const refused = !!urlSort && defaults.isSortable?.(urlSort) === false;
+  const sort = urlSort && !refused ? urlSort : defaults.sort;
+  const urlOrder = refused ? null : params.get('order');
   // eslint-disable-next-line no-nested-ternary
-  const order = (params.get('order') === 'asc' ? 'asc' : params.get('order') === 'desc' ? 'desc' : defaults.order) as
-    | 'asc'
-    | 'desc';
+  const order = (urlOrder === 'asc' ? 'asc' : urlOrder === 'desc' ? 'desc' : defaults.order) as 'asc' | 'desc';
   const get = (key: string) => params.get(key) ?? '';
   const getList = (key: string) => (params.get(key) ?? '').split(',').filter(Boolean);
 

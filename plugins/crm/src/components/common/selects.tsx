@@ -31,6 +31,9 @@ export function EnumSelect<T extends string>(props: {
   error?: string;
   required?: boolean;
   name?: string;
+  disabled?: boolean;
+  /** shown under the field when there is no error (e.g. 只读) */
+  hint?: string;
 }) {
   const { t, enumLabel } = useCrmT();
   return (
@@ -41,9 +44,11 @@ export function EnumSelect<T extends string>(props: {
       name={props.name}
       label={props.label}
       required={props.required}
+      disabled={props.disabled}
       value={props.value ?? ''}
       error={!!props.error}
-      helperText={props.error}
+      helperText={props.error ?? props.hint}
+      inputProps={props.name ? { 'data-testid': `crm-field-${props.name}` } : undefined}
       onChange={e => props.onChange((e.target.value as T) || null)}
     >
       {props.allowEmpty !== false && (
@@ -106,6 +111,7 @@ export function IndustrySelect(props: {
   mode: 'filter' | 'form';
   error?: string;
   size?: 'small' | 'medium';
+  disabled?: boolean;
 }) {
   const { t } = useCrmT();
   // eslint-disable-next-line no-nested-ternary
@@ -126,6 +132,7 @@ export function IndustrySelect(props: {
         sx={{ minWidth: 150, flex: 1 }}
         label={t('customer.filter.industrySection')}
         value={section}
+        disabled={props.disabled}
         error={!!props.error && !section}
         onChange={e => {
           const s = e.target.value;
@@ -149,7 +156,7 @@ export function IndustrySelect(props: {
         sx={{ minWidth: 150, flex: 1 }}
         label={t('customer.filter.industryDivision')}
         value={division}
-        disabled={!section}
+        disabled={props.disabled || !section}
         error={!!props.error}
         helperText={props.error}
         onChange={e => props.onChange(e.target.value || (props.mode === 'filter' ? section || null : null))}
@@ -174,6 +181,7 @@ export function RegionSelect(props: {
   onChange: (code: string | null) => void;
   error?: string;
   mode: 'filter' | 'form';
+  disabled?: boolean;
 }) {
   const { t } = useCrmT();
   const path = props.value ? regionPath(props.value) : [];
@@ -199,7 +207,7 @@ export function RegionSelect(props: {
       sx={{ minWidth: 120, flex: 1 }}
       label={label}
       value={value}
-      disabled={disabled}
+      disabled={props.disabled || disabled}
       error={!!props.error}
       onChange={e => onChange(e.target.value)}
       inputProps={{ 'data-testid': testId }}
@@ -248,6 +256,9 @@ export function CustomerAutocomplete(props: {
   error?: string;
   size?: 'small' | 'medium';
   sx?: object;
+  disabled?: boolean;
+  /** shown under the field when there is no error (e.g. 只读) */
+  hint?: string;
 }) {
   const { t } = useCrmT();
   const api = useApi(crmApiRef);
@@ -288,6 +299,7 @@ export function CustomerAutocomplete(props: {
       options={all}
       value={props.value}
       loading={loading}
+      disabled={props.disabled}
       filterOptions={x => x}
       noOptionsText={t('common.noOptions')}
       loadingText={t('common.loading')}
@@ -302,7 +314,7 @@ export function CustomerAutocomplete(props: {
         </li>
       )}
       renderInput={params => (
-        <TextField {...params} label={props.label} error={!!props.error} helperText={props.error} />
+        <TextField {...params} label={props.label} error={!!props.error} helperText={props.error ?? props.hint} />
       )}
     />
   );
@@ -321,7 +333,7 @@ const STATUS_COLORS: Record<CustomerStatus, 'default' | 'info' | 'success' | 'wa
   lost: 'warning',
 };
 
-export function LevelChip({ level }: { level: CustomerLevel | null }) {
+export function LevelChip({ level }: { level: CustomerLevel | null | undefined }) {
   const { enumLabel } = useCrmT();
   if (!level) return null;
   return <Chip size="small" variant="outlined" color={LEVEL_COLORS[level]} label={enumLabel('level', level)} />;

@@ -111,6 +111,9 @@ interface UserPickerProps {
   size?: 'small' | 'medium';
   fullWidth?: boolean;
   'data-testid'?: string;
+  disabled?: boolean;
+  /** shown under the field when there is no error (e.g. 只读) */
+  hint?: string;
 }
 
 /** Multi user picker over the catalog's users; the value is a list of entity refs. */
@@ -135,6 +138,7 @@ export function UserPicker(props: UserPickerProps) {
       loading={loading}
       options={options}
       value={selected}
+      disabled={props.disabled}
       filterSelectedOptions
       noOptionsText={t('common.noOptions')}
       loadingText={t('common.loading')}
@@ -153,7 +157,7 @@ export function UserPicker(props: UserPickerProps) {
           {...params}
           label={props.label}
           error={!!props.error}
-          helperText={props.error}
+          helperText={props.error ?? props.hint}
           inputProps={{ ...params.inputProps, 'data-testid': props['data-testid'] }}
         />
       )}

@@ -30,7 +30,7 @@ function isMoney(v: unknown): v is Money {
 export function formatFieldValue(
   field: string,
   value: unknown,
-  ctx: { t: CrmT; userName: (ref: string) => string },
+  ctx: { t: CrmT; userName: (ref: string) => string; departmentName?: (ref: string) => string },
 ): string {
   if (value === null || value === undefined || value === '') return '';
   if (Array.isArray(value)) {
@@ -48,6 +48,7 @@ export function formatFieldValue(
     if (field === 'industryCode') return industryLabel(value) || value;
     if (field === 'regionCode') return regionLabel(value) || value;
     if (USER_FIELDS.has(field)) return ctx.userName(value);
+    if (field === 'ownerDepartment' && ctx.departmentName) return ctx.departmentName(value);
     if (DATE_FIELDS.has(field)) return formatDate(value);
     if (DATETIME_FIELDS.has(field)) return formatDateTime(value);
     return value;

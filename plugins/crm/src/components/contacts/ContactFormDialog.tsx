@@ -28,7 +28,8 @@ import {
 import type { Contact, ContactInput, Gender } from '@cocrm/plugin-crm-common';
 import { CrmApiError, crmApiRef } from '../../api/CrmClient';
 import { useCrmT } from '../common/i18n';
-import { ApiErrorAlert } from '../common/feedback';
+import { fieldRulesOf, useCrmAccess, withoutFields } from '../common/access';
+import { ApiErrorAlert, ErrorState, LoadingState } from '../common/feedback';
 import { CustomerAutocomplete, CustomerRef, EnumSelect } from '../common/selects';
 import { fieldError } from '../customers/CustomerFormDialog';
 
@@ -64,7 +65,7 @@ function initial(c?: Contact, customer?: CustomerRef | null): FormState {
     position: c?.position ?? '',
     mobile: c?.mobile ?? '',
     phone: c?.phone ?? '',
-    emails: c?.emails.length ? [...c.emails] : [''],
+    emails: c?.emails?.length ? [...c.emails] : [''],
     wechat: c?.wechat ?? '',
     birthday: c?.birthday ?? '',
     hobbies: c?.hobbies ?? '',
@@ -97,6 +98,9 @@ export function ContactFormDialog(props: {
 }) {
   const { t, locale, fieldLabel } = useCrmT();
   const api = useApi(crmApiRef);
+  const access = useCrmAccess();
+  const rules = fieldRulesOf(access, 'contact');
+  const hint = (field: string) => (rules.readOnly(field) ? t('common.readOnly') : undefined);
   const editing = !!props.contact;
   const [form, setForm] = useState<FormState>(() => initial(props.contact, props.customer));
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -139,9 +143,9 @@ export function ContactFormDialog(props: {
 
   const submit = async (ev?: FormEvent) => {
     ev?.preventDefault();
-    if (busy) return;
+    if (busy || access.loading) return;
     setSubmitError(undefined);
-    const base = {
+    const all = {
       name: form.name,
       gender: form.gender,
       department: orNull(form.department),
@@ -158,9 +162,9 @@ export function ContactFormDialog(props: {
       keyDecisionMaker: form.keyDecisionMaker,
       remark: orNull(form.remark),
     };
-    const body = editing
-      ? { ...base, version: props.contact!.version }
-      : ({ ...base, customerId: form.customer?.id ?? '' } as ContactInput);
+    const base = { ...withoutFields(all, f => !rules.writable(f)), name: all.name };
+    const createBody: ContactInput = { ...base, customerId: form.customer?.id ?? '' };
+    const body = editing ? { ...base, version: props.contact!.version } : createBody;
     const parsed = editing ? contactUpdateSchema.safeParse(body) : contactCreateSchema.safeParse(body);
     if (!parsed.success) {
       const errs = describeIssues(parsed.error.issues, body, locale);
@@ -183,7 +187,7 @@ export function ContactFormDialog(props: {
     try {
       const saved = editing
         ? await api.updateContact(props.contact!.id, { ...base, version: props.contact!.version })
-        : await api.createContact(body as ContactInput);
+        : await api.createContact(createBody);
       props.onSaved(saved);
     } catch (e) {
       if (e instanceof CrmApiError && e.fields) setErrors(e.fields);
@@ -193,142 +197,176 @@ export function ContactFormDialog(props: {
     }
   };
 
-  const text = (field: keyof FormState, opts: { required?: boolean; multiline?: boolean; md?: number; type?: string } = {}) => (
-    <Grid item xs={12} md={opts.md ?? 6}>
-      <TextField
-        fullWidth
-        size="small"
-        name={field}
-        label={fieldLabel(field)}
-        required={opts.required}
-        multiline={opts.multiline}
-        minRows={opts.multiline ? 2 : undefined}
-        type={opts.type}
-        InputLabelProps={opts.type === 'date' ? { shrink: true } : undefined}
-        value={form[field] as string}
-        onChange={e => set(field, e.target.value as never)}
-        error={!!fieldError(errors, field)}
-        helperText={
-          fieldError(errors, field) ?? (field === 'birthday' && age !== null ? t('common.age', { age: String(age) }) : undefined)
-        }
-        inputProps={{ 'data-testid': `crm-contact-${field}` }}
-      />
-    </Grid>
-  );
+  const text = (field: keyof FormState, opts: { required?: boolean; multiline?: boolean; md?: number; type?: string } = {}) =>
+    rules.hidden(field) ? null : (
+      <Grid item xs={12} md={opts.md ?? 6}>
+        <TextField
+          fullWidth
+          size="small"
+          name={field}
+          label={fieldLabel(field)}
+          required={opts.required}
+          disabled={rules.readOnly(field)}
+          multiline={opts.multiline}
+          minRows={opts.multiline ? 2 : undefined}
+          type={opts.type}
+          InputLabelProps={opts.type === 'date' ? { shrink: true } : undefined}
+          value={form[field] as string}
+          onChange={e => set(field, e.target.value as never)}
+          error={!!fieldError(errors, field)}
+          helperText={
+            fieldError(errors, field) ??
+            hint(field) ??
+            (field === 'birthday' && age !== null ? t('common.age', { age: String(age) }) : undefined)
+          }
+          inputProps={{ 'data-testid': `crm-contact-${field}` }}
+        />
+      </Grid>
+    );
 
   return (
     <Dialog open={props.open} onClose={() => !busy && props.onClose()} maxWidth="md" fullWidth>
       <form onSubmit={submit} noValidate data-testid="crm-contact-form">
         <DialogTitle>{editing ? t('contact.editTitle') : t('contact.createTitle')}</DialogTitle>
         <DialogContent dividers>
-          {!!submitError && (
-            <Box sx={{ mb: 2 }}>
-              <ApiErrorAlert error={submitError} onReload={props.onReload} />
-            </Box>
-          )}
-          <Grid container spacing={2}>
-            <Grid item xs={12} sx={{ display: 'flex', alignItems: 'center', gap: 2 }}>
-              <Avatar src={form.photo ?? undefined} alt={form.name} sx={{ width: 64, height: 64 }} data-testid="crm-contact-photo-preview">
-                {form.name.slice(0, 1)}
-              </Avatar>
-              <Button component="label" variant="outlined" size="small">
-                {t('contact.uploadPhoto')}
-                <input hidden type="file" accept={PHOTO_TYPES.join(',')} onChange={onPhoto} data-testid="crm-contact-photo-input" />
-              </Button>
-              {form.photo && (
-                <Button size="small" onClick={() => set('photo', null)}>
-                  {t('contact.removePhoto')}
-                </Button>
-              )}
-              {errors.photo && <FormHelperText error>{errors.photo}</FormHelperText>}
-            </Grid>
-            {!editing && !props.customer && (
-              <Grid item xs={12}>
-                <CustomerAutocomplete
-                  label={fieldLabel('customerId')}
-                  value={form.customer}
-                  onChange={v => set('customer', v)}
-                  error={errors.customerId}
-                />
-              </Grid>
-            )}
-            {text('name', { required: true, md: 4 })}
-            <Grid item xs={12} md={4}>
-              <EnumSelect
-                group="gender"
-                values={GENDERS}
-                label={fieldLabel('gender')}
-                value={form.gender}
-                allowEmpty={false}
-                onChange={v => set('gender', (v ?? 'unknown') as Gender)}
-              />
-            </Grid>
-            <Grid item xs={12} md={4}>
-              <FormControlLabel
-                control={
-                  <Switch
-                    checked={form.keyDecisionMaker}
-                    onChange={e => set('keyDecisionMaker', e.target.checked)}
-                    inputProps={{ 'data-testid': 'crm-contact-kdm' } as object}
-                  />
-                }
-                label={fieldLabel('keyDecisionMaker')}
-              />
-            </Grid>
-            {text('department', { md: 4 })}
-            {text('title', { md: 4 })}
-            {text('position', { md: 4 })}
-            {text('mobile', { md: 4 })}
-            {text('phone', { md: 4 })}
-            {text('wechat', { md: 4 })}
-            <Grid item xs={12}>
-              <Typography variant="caption" color="text.secondary">
-                {fieldLabel('emails')}
-              </Typography>
-              {form.emails.map((email, i) => (
-                <Box key={i} sx={{ display: 'flex', gap: 1, alignItems: 'flex-start', mt: 1 }}>
-                  <TextField
-                    fullWidth
-                    size="small"
-                    type="email"
-                    value={email}
-                    label={`${fieldLabel('emails')} ${i + 1}`}
-                    onChange={e => set('emails', form.emails.map((x, j) => (j === i ? e.target.value : x)))}
-                    error={!!errors[`emails.${i}`]}
-                    helperText={errors[`emails.${i}`]}
-                    inputProps={{ 'data-testid': `crm-contact-email-${i}` }}
-                  />
-                  <IconButton
-                    aria-label={t('contact.removeEmail')}
-                    disabled={form.emails.length === 1 && !email}
-                    onClick={() => set('emails', form.emails.length === 1 ? [''] : form.emails.filter((_, j) => j !== i))}
-                  >
-                    <RemoveIcon />
-                  </IconButton>
+          {/* which fields to show and send depends on the user's field rules */}
+          {access.loading && <LoadingState />}
+          {!access.loading && access.error && <ErrorState error={access.error} onRetry={access.retry} />}
+          {!access.loading && !access.error && (
+            <>
+              {!!submitError && (
+                <Box sx={{ mb: 2 }}>
+                  <ApiErrorAlert error={submitError} onReload={props.onReload} />
                 </Box>
-              ))}
-              {errors.emails && <FormHelperText error>{errors.emails}</FormHelperText>}
-              <Button
-                size="small"
-                startIcon={<AddIcon />}
-                sx={{ mt: 1 }}
-                disabled={form.emails.length >= 10}
-                onClick={() => set('emails', [...form.emails, ''])}
-              >
-                {t('contact.addEmail')}
-              </Button>
-            </Grid>
-            {text('birthday', { type: 'date', md: 4 })}
-            {text('hobbies', { md: 8 })}
-            {text('personalNeeds', { multiline: true, md: 12 })}
-            {text('remark', { multiline: true, md: 12 })}
-          </Grid>
+              )}
+              <Grid container spacing={2}>
+                <Grid item xs={12} sx={{ display: 'flex', alignItems: 'center', gap: 2 }}>
+                  <Avatar src={form.photo ?? undefined} alt={form.name} sx={{ width: 64, height: 64 }} data-testid="crm-contact-photo-preview">
+                    {form.name.slice(0, 1)}
+                  </Avatar>
+                  {!rules.hidden('photo') && (
+                    <>
+                      <Button component="label" variant="outlined" size="small" disabled={rules.readOnly('photo')}>
+                        {t('contact.uploadPhoto')}
+                        <input hidden type="file" accept={PHOTO_TYPES.join(',')} onChange={onPhoto} data-testid="crm-contact-photo-input" />
+                      </Button>
+                      {form.photo && !rules.readOnly('photo') && (
+                        <Button size="small" onClick={() => set('photo', null)}>
+                          {t('contact.removePhoto')}
+                        </Button>
+                      )}
+                      {errors.photo && <FormHelperText error>{errors.photo}</FormHelperText>}
+                      {!errors.photo && hint('photo') && <FormHelperText>{hint('photo')}</FormHelperText>}
+                    </>
+                  )}
+                </Grid>
+                {!editing && !props.customer && (
+                  <Grid item xs={12}>
+                    <CustomerAutocomplete
+                      label={fieldLabel('customerId')}
+                      value={form.customer}
+                      onChange={v => set('customer', v)}
+                      error={errors.customerId}
+                    />
+                  </Grid>
+                )}
+                {text('name', { required: true, md: 4 })}
+                {!rules.hidden('gender') && (
+                  <Grid item xs={12} md={4}>
+                    <EnumSelect
+                      group="gender"
+                      name="gender"
+                      values={GENDERS}
+                      label={fieldLabel('gender')}
+                      value={form.gender}
+                      allowEmpty={false}
+                      disabled={rules.readOnly('gender')}
+                      hint={hint('gender')}
+                      onChange={v => set('gender', (v ?? 'unknown') as Gender)}
+                    />
+                  </Grid>
+                )}
+                {!rules.hidden('keyDecisionMaker') && (
+                  <Grid item xs={12} md={4}>
+                    <FormControlLabel
+                      control={
+                        <Switch
+                          checked={form.keyDecisionMaker}
+                          disabled={rules.readOnly('keyDecisionMaker')}
+                          onChange={e => set('keyDecisionMaker', e.target.checked)}
+                          inputProps={{ 'data-testid': 'crm-contact-kdm' } as object}
+                        />
+                      }
+                      label={fieldLabel('keyDecisionMaker')}
+                    />
+                    {hint('keyDecisionMaker') && <FormHelperText>{hint('keyDecisionMaker')}</FormHelperText>}
+                  </Grid>
+                )}
+                {text('department', { md: 4 })}
+                {text('title', { md: 4 })}
+                {text('position', { md: 4 })}
+                {text('mobile', { md: 4 })}
+                {text('phone', { md: 4 })}
+                {text('wechat', { md: 4 })}
+                {!rules.hidden('emails') && (
+                  <Grid item xs={12}>
+                    <Typography variant="caption" color="text.secondary">
+                      {fieldLabel('emails')}
+                    </Typography>
+                    {form.emails.map((email, i) => (
+                      <Box key={i} sx={{ display: 'flex', gap: 1, alignItems: 'flex-start', mt: 1 }}>
+                        <TextField
+                          fullWidth
+                          size="small"
+                          type="email"
+                          value={email}
+                          label={`${fieldLabel('emails')} ${i + 1}`}
+                          disabled={rules.readOnly('emails')}
+                          onChange={e => set('emails', form.emails.map((x, j) => (j === i ? e.target.value : x)))}
+                          error={!!errors[`emails.${i}`]}
+                          helperText={errors[`emails.${i}`]}
+                          inputProps={{ 'data-testid': `crm-contact-email-${i}` }}
+                        />
+                        <IconButton
+                          aria-label={t('contact.removeEmail')}
+                          disabled={rules.readOnly('emails') || (form.emails.length === 1 && !email)}
+                          onClick={() => set('emails', form.emails.length === 1 ? [''] : form.emails.filter((_, j) => j !== i))}
+                        >
+                          <RemoveIcon />
+                        </IconButton>
+                      </Box>
+                    ))}
+                    {errors.emails && <FormHelperText error>{errors.emails}</FormHelperText>}
+                    {!errors.emails && hint('emails') && <FormHelperText>{hint('emails')}</FormHelperText>}
+                    <Button
+                      size="small"
+                      startIcon={<AddIcon />}
+                      sx={{ mt: 1 }}
+                      disabled={rules.readOnly('emails') || form.emails.length >= 10}
+                      onClick={() => set('emails', [...form.emails, ''])}
+                    >
+                      {t('contact.addEmail')}
+                    </Button>
+                  </Grid>
+                )}
+                {text('birthday', { type: 'date', md: 4 })}
+                {text('hobbies', { md: 8 })}
+                {text('personalNeeds', { multiline: true, md: 12 })}
+                {text('remark', { multiline: true, md: 12 })}
+              </Grid>
+            </>
+          )}
         </DialogContent>
         <DialogActions>
           <Button onClick={props.onClose} disabled={busy}>
             {t('common.cancel')}
           </Button>
-          <Button type="submit" variant="contained" disabled={busy} data-testid="crm-contact-submit">
+          <Button
+            type="submit"
+            variant="contained"
+            disabled={busy || access.loading || !!access.error}
+            data-testid="crm-contact-submit"
+          >
             {t('common.save')}
           </Button>
         </DialogActions>

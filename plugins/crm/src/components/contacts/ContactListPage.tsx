@@ -16,6 +16,8 @@ import type { Contact, ContactListQuery } from '@cocrm/plugin-crm-common';
 import { crmApiRef } from '../../api/CrmClient';
 import { useCrmLinks } from '../../routes';
 import { useCrmT } from '../common/i18n';
+import { useCrmAccess } from '../common/access';
+import { ExportButton } from '../common/download';
 import { EmptyState, ErrorState, useNotify } from '../common/feedback';
 import { formatDateTime } from '../common/format';
 import { SearchBox, ServerGrid, useUrlListState } from '../common/grid';
@@ -32,9 +34,13 @@ export function ContactListPage() {
   const links = useCrmLinks();
   const notify = useNotify();
   const navigate = useNavigate();
-  const list = useUrlListState({ sort: 'updatedAt', order: 'desc' });
+  const access = useCrmAccess();
+  const hidden = (field: string) => access.isHidden('contact', field);
+  const list = useUrlListState({ sort: 'updatedAt', order: 'desc', isSortable: f => !hidden(f) });
   const deleted = list.get('deleted') === 'true';
   const [creating, setCreating] = useState(false);
+  // filtering by a hidden field would reveal it through the count, and the backend refuses it
+  const filterKeys = FILTER_KEYS.filter(k => k !== 'keyDecisionMaker' || !hidden('keyDecisionMaker'));
   const query: ContactListQuery = {
     page: list.page,
     pageSize: list.pageSize,
@@ -42,17 +48,18 @@ export function ContactListPage() {
     order: list.order,
     q: list.get('q') || undefined,
     customerId: list.get('customerId') || undefined,
-    keyDecisionMaker: list.get('keyDecisionMaker') === 'true' || undefined,
+    keyDecisionMaker: (filterKeys.includes('keyDecisionMaker') && list.get('keyDecisionMaker') === 'true') || undefined,
     createdFrom: list.get('createdFrom') || undefined,
     createdTo: list.get('createdTo') || undefined,
     deleted: deleted || undefined,
   };
   const key = JSON.stringify(query);
   const data = useLoad(() => api.listContacts(query), [api, key]);
-  const filtered = FILTER_KEYS.some(k => list.get(k));
+  const filtered = filterKeys.some(k => list.get(k));
+  const { page: _page, pageSize: _pageSize, ...exportQuery } = query;
 
   const columns = useMemo<GridColDef<Contact>[]>(() => {
-    const cols: GridColDef<Contact>[] = [
+    const all: GridColDef<Contact>[] = [
       {
         field: 'name',
         headerName: fieldLabel('name'),
@@ -84,7 +91,7 @@ export function ContactListPage() {
         flex: 1,
         minWidth: 160,
         sortable: false,
-        valueGetter: (_v, row) => row.emails.join(', '),
+        valueGetter: (_v, row) => (row.emails ?? []).join(', '),
       },
       {
         field: 'keyDecisionMaker',
@@ -100,6 +107,7 @@ export function ContactListPage() {
         valueGetter: (_v, row) => formatDateTime(row.updatedAt),
       },
     ];
+    const cols = all.filter(c => !hidden(c.field));
     if (deleted) {
       cols.push({
         field: 'actions',
@@ -127,7 +135,7 @@ export function ContactListPage() {
     }
     return cols;
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [deleted, t, links.base]);
+  }, [deleted, t, access, links.base]);
 
   const customerFilter = list.get('customerId')
     ? { id: list.get('customerId'), name: list.get('customerName') || list.get('customerId') }
@@ -145,9 +153,12 @@ export function ContactListPage() {
           }
           label={t('common.recycleBin')}
         />
-        <Button variant="contained" startIcon={<AddIcon />} onClick={() => setCreating(true)}>
-          {t('contact.new')}
-        </Button>
+        {access.can('contact', 'export') && <ExportButton onExport={() => api.exportContacts(exportQuery)} />}
+        {access.can('contact', 'create') && (
+          <Button variant="contained" startIcon={<AddIcon />} onClick={() => setCreating(true)}>
+            {t('contact.new')}
+          </Button>
+        )}
       </Box>
       <Paper variant="outlined" sx={{ p: 2, mb: 2 }}>
         <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 1.5, alignItems: 'center' }}>
@@ -158,22 +169,24 @@ export function ContactListPage() {
             sx={{ minWidth: 240 }}
             onChange={v => list.update({ customerId: v?.id ?? null, customerName: v?.name ?? null })}
           />
-          <FormControlLabel
-            control={
-              <Switch
-                checked={list.get('keyDecisionMaker') === 'true'}
-                onChange={e => list.update({ keyDecisionMaker: e.target.checked ? 'true' : null })}
-              />
-            }
-            label={t('contact.keyDecisionMakerOnly')}
-          />
+          {!hidden('keyDecisionMaker') && (
+            <FormControlLabel
+              control={
+                <Switch
+                  checked={list.get('keyDecisionMaker') === 'true'}
+                  onChange={e => list.update({ keyDecisionMaker: e.target.checked ? 'true' : null })}
+                />
+              }
+              label={t('contact.keyDecisionMakerOnly')}
+            />
+          )}
           <DateRange
             label={t('customer.filter.created')}
             from={list.get('createdFrom')}
             to={list.get('createdTo')}
             onChange={(from, to) => list.update({ createdFrom: from, createdTo: to })}
           />
-          {filtered && <Button onClick={() => list.clear(FILTER_KEYS)}>{t('common.clearFilters')}</Button>}
+          {filtered && <Button onClick={() => list.clear(filterKeys)}>{t('common.clearFilters')}</Button>}
         </Box>
       </Paper>
       {/* eslint-disable-next-line no-nested-ternary */}
@@ -184,7 +197,7 @@ export function ContactListPage() {
           testId="crm-contacts-empty"
           title={t('contact.empty')}
           action={
-            filtered ? <Button onClick={() => list.clear(FILTER_KEYS)}>{t('common.clearFilters')}</Button> : undefined
+            filtered ? <Button onClick={() => list.clear(filterKeys)}>{t('common.clearFilters')}</Button> : undefined
           }
         />
       ) : (

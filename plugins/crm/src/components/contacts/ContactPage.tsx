@@ -20,6 +20,7 @@ import { useCrmLinks } from '../../routes';
 import { useCrmT } from '../common/i18n';
 import { ConfirmDialog, ErrorState, LoadingState, useNotify } from '../common/feedback';
 import { useLoad } from '../common/useLoad';
+import { useCrmAccess } from '../common/access';
 import { useUserNames } from '../common/users';
 import { formatFieldValue } from '../common/values';
 import { VisitsTable } from '../visits/VisitsTable';
@@ -55,8 +56,17 @@ export function ContactPage() {
   const navigate = useNavigate();
   const notify = useNotify();
   const userName = useUserNames();
+  const access = useCrmAccess();
   const data = useLoad(() => api.getContact(id), [api, id]);
-  const visits = useLoad(() => api.listVisits({ contactId: id, pageSize: 50, sort: 'visitedAt', order: 'desc' }), [api, id]);
+  // finding visits by contact filters on 拜访对象, which the backend refuses when that field is hidden
+  const showVisits = access.can('visit', 'read') && !access.isHidden('visit', 'contactIds');
+  const visits = useLoad(
+    () =>
+      showVisits
+        ? api.listVisits({ contactId: id, pageSize: 50, sort: 'visitedAt', order: 'desc' })
+        : Promise.resolve(undefined),
+    [api, id, showVisits],
+  );
   const canUpdate = usePermission({ permission: crmContactUpdatePermission, resourceRef: id });
   const canDelete = usePermission({ permission: crmContactDeletePermission, resourceRef: id });
   const [editing, setEditing] = useState(false);
@@ -68,7 +78,7 @@ export function ContactPage() {
   const contact = data.value as Contact;
 
   const value = (f: keyof Contact): ReactNode => {
-    if (f === 'age') return contact.age === null ? '' : t('common.age', { age: String(contact.age) });
+    if (f === 'age') return contact.age === null || contact.age === undefined ? '' : t('common.age', { age: String(contact.age) });
     return formatFieldValue(f, contact[f], { t: crm, userName });
   };
 
@@ -115,7 +125,8 @@ export function ContactPage() {
           )}
         </Box>
         <Grid container spacing={2} sx={{ mt: 1 }}>
-          {FIELDS.map(f => ({ f, v: value(f) }))
+          {FIELDS.filter(f => !access.isHidden('contact', f))
+            .map(f => ({ f, v: value(f) }))
             .filter(x => x.v !== '' && x.v !== null)
             .map(({ f, v }) => (
               <Grid item key={f} xs={12} sm={WIDE.has(f) ? 12 : 6} md={WIDE.has(f) ? 12 : 4}>
@@ -129,15 +140,19 @@ export function ContactPage() {
             ))}
         </Grid>
       </Paper>
-      <Typography variant="h6" sx={{ mb: 1 }}>
-        {t('contact.visits')}
-      </Typography>
-      {visits.error ? (
-        <ErrorState error={visits.error} onRetry={visits.retry} />
-      ) : (
-        <Paper variant="outlined">
-          <VisitsTable visits={visits.value?.items ?? []} />
-        </Paper>
+      {showVisits && (
+        <>
+          <Typography variant="h6" sx={{ mb: 1 }}>
+            {t('contact.visits')}
+          </Typography>
+          {visits.error ? (
+            <ErrorState error={visits.error} onRetry={visits.retry} />
+          ) : (
+            <Paper variant="outlined">
+              <VisitsTable visits={visits.value?.items ?? []} />
+            </Paper>
+          )}
+        </>
       )}
       <ContactFormDialog
         open={editing}

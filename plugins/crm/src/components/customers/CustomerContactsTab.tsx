@@ -3,6 +3,7 @@ import type { Customer } from '@cocrm/plugin-crm-common';
 import { crmApiRef } from '../../api/CrmClient';
 import { useCrmT } from '../common/i18n';
 import { useNotify } from '../common/feedback';
+import { useCrmAccess } from '../common/access';
 import { ContactFormDialog } from '../contacts/ContactFormDialog';
 import { ContactsTable } from '../contacts/ContactsTable';
 import { RelatedListTab } from './RelatedListTab';
@@ -11,12 +12,14 @@ export function CustomerContactsTab({ customer, onChanged }: { customer: Custome
   const { t } = useCrmT();
   const api = useApi(crmApiRef);
   const notify = useNotify();
+  const access = useCrmAccess();
   return (
     <RelatedListTab
       load={(page, pageSize) => api.listContacts({ customerId: customer.id, page, pageSize, sort: 'name', order: 'asc' })}
       deps={[api, customer.id]}
       newLabel={t('contact.new')}
       newTestId="crm-new-contact"
+      canCreate={access.can('contact', 'create')}
       emptyTitle={t('contact.empty')}
       emptyHint={t('contact.emptyHint')}
       renderTable={items => <ContactsTable contacts={items} />}

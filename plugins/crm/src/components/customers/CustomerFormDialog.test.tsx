@@ -2,7 +2,8 @@ import { fireEvent, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { CrmApiError } from '../../api/CrmClient';
-import { customer, fakeCrmApi, testApis } from '../../__testUtils__';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { accessView, customer, fakeCrmApi, testApis } from '../../__testUtils__';
 import { CustomerFormDialog } from './CustomerFormDialog';
 import { parseYuanToFen } from '../common/format';
 
@@ -15,6 +16,8 @@ async function renderForm(api = fakeCrmApi(), props: Partial<Parameters<typeof C
   await renderInTestApp(<CustomerFormDialog open onClose={jest.fn()} onSaved={onSaved} {...props} />, {
     apis: testApis(api),
   });
+  // the fields appear once the user's field rules are known
+  await screen.findByTestId('crm-field-name');
   return { api, onSaved };
 }
 
@@ -133,5 +136,98 @@ describe('CustomerFormDialog', () => {
     expect(await screen.findByTestId('crm-stale-alert')).toBeInTheDocument();
     fireEvent.click(screen.getByRole('button', { name: '重新加载' }));
     expect(onReload).toHaveBeenCalled();
+  });
+
+  describe('field rules', () => {
+    it('shows a read-only field disabled with a hint and does not send it', async () => {
+      const api = fakeCrmApi({ getAccess: jest.fn(async () => accessView({ readOnly: { customer: ['annualRevenue', 'level'] } })) });
+      await renderForm(api);
+      expect(input('crm-field-annualRevenue')).toBeDisabled();
+      expect(input('crm-field-expectedPurchase')).toBeEnabled();
+      expect(input('crm-field-level')).toBeDisabled();
+      expect(screen.getAllByText('只读')).toHaveLength(2);
+      fireEvent.change(input('crm-field-name'), { target: { value: '测试公司' } });
+      fireEvent.change(input('crm-field-expectedPurchase'), { target: { value: '100' } });
+      fireEvent.click(screen.getByTestId('crm-customer-submit'));
+      await waitFor(() => expect(api.createCustomer).toHaveBeenCalledTimes(1));
+      const body = api.createCustomer.mock.calls[0][0];
+      expect(body).not.toHaveProperty('annualRevenue');
+      expect(body).not.toHaveProperty('level');
+      expect(body.expectedPurchase).toEqual({ amount: 10000, currency: 'CNY' });
+    });
+
+    it('keeps the current value of a read-only field on edit and leaves it out of the update', async () => {
+      const api = fakeCrmApi({ getAccess: jest.fn(async () => accessView({ readOnly: { customer: ['annualRevenue'] } })) });
+      await renderForm(api, { customer: customer() });
+      expect(input('crm-field-annualRevenue')).toBeDisabled();
+      expect(input('crm-field-annualRevenue').value).toBe('1234567.89');
+      fireEvent.change(input('crm-field-phone'), { target: { value: '021-58880000' } });
+      fireEvent.click(screen.getByTestId('crm-customer-submit'));
+      await waitFor(() => expect(api.updateCustomer).toHaveBeenCalledTimes(1));
+      const body = api.updateCustomer.mock.calls[0][1];
+      expect(body).not.toHaveProperty('annualRevenue');
+      expect(body).toMatchObject({ phone: '021-58880000', version: 3 });
+    });
+
+    it('does not render or send a hidden field', async () => {
+      const { expectedPurchase: _hidden, ...redacted } = customer();
+      const api = fakeCrmApi({ getAccess: jest.fn(async () => accessView({ hidden: { customer: ['expectedPurchase', 'remark'] } })) });
+      await renderForm(api, { customer: redacted });
+      expect(screen.queryByTestId('crm-field-expectedPurchase')).toBeNull();
+      expect(screen.queryByText('预计采购额（元）')).toBeNull();
+      // a section with nothing left in it goes too
+      expect(screen.queryByText('备注')).toBeNull();
+      fireEvent.click(screen.getByTestId('crm-customer-submit'));
+      await waitFor(() => expect(api.updateCustomer).toHaveBeenCalledTimes(1));
+      const body = api.updateCustomer.mock.calls[0][1];
+      expect(body).not.toHaveProperty('expectedPurchase');
+      expect(body).not.toHaveProperty('remark');
+    });
+
+    it('without 分配 shows 客户经理 and 归属部门 disabled and sends neither', async () => {
+      const api = fakeCrmApi({ getAccess: jest.fn(async () => accessView({ can: { customer: { assign: false } } })) });
+      await renderForm(api);
+      await waitFor(() => expect(screen.getByText('zhouhao')).toBeInTheDocument());
+      expect(input('crm-field-accountManagers')).toBeDisabled();
+      expect(input('crm-field-ownerDepartment')).toBeDisabled();
+      expect(screen.getAllByText('需要“分配”权限才能修改')).toHaveLength(2);
+      fireEvent.change(input('crm-field-name'), { target: { value: '测试公司' } });
+      fireEvent.click(screen.getByTestId('crm-customer-submit'));
+      await waitFor(() => expect(api.createCustomer).toHaveBeenCalledTimes(1));
+      const body = api.createCustomer.mock.calls[0][0];
+      expect(body).not.toHaveProperty('accountManagers');
+      expect(body).not.toHaveProperty('ownerDepartment');
+    });
+
+    it('with 分配 sends a chosen 归属部门, and leaves unchanged assignment out of an update', async () => {
+      const getEntities = jest.fn(async (request: { filter: { kind: string } }) => ({
+        items:
+          request.filter.kind === 'Group'
+            ? [
+                { apiVersion: 'v1', kind: 'Group', metadata: { name: 'sales-1', namespace: 'default' }, spec: { profile: { displayName: '销售一部' } } },
+                { apiVersion: 'v1', kind: 'Group', metadata: { name: 'sales-2', namespace: 'default', title: '销售二部' }, spec: {} },
+              ]
+            : [],
+      }));
+      const api = fakeCrmApi();
+      const onSaved = jest.fn();
+      await renderInTestApp(<CustomerFormDialog open customer={customer()} onClose={jest.fn()} onSaved={onSaved} />, {
+        apis: [...testApis(api), [catalogApiRef, { getEntities }]],
+      });
+      await waitFor(() => expect(input('crm-field-ownerDepartment').value).toBe('销售一部'));
+      expect(input('crm-field-ownerDepartment')).toBeEnabled();
+
+      // nothing about the assignment changed: nothing about it is sent
+      fireEvent.click(screen.getByTestId('crm-customer-submit'));
+      await waitFor(() => expect(api.updateCustomer).toHaveBeenCalledTimes(1));
+      expect(api.updateCustomer.mock.calls[0][1]).not.toHaveProperty('ownerDepartment');
+      expect(api.updateCustomer.mock.calls[0][1]).not.toHaveProperty('accountManagers');
+
+      fireEvent.mouseDown(input('crm-field-ownerDepartment'));
+      fireEvent.click(await screen.findByRole('option', { name: '销售二部' }));
+      fireEvent.click(screen.getByTestId('crm-customer-submit'));
+      await waitFor(() => expect(api.updateCustomer).toHaveBeenCalledTimes(2));
+      expect(api.updateCustomer.mock.calls[1][1].ownerDepartment).toBe('group:default/sales-2');
+    });
   });
 });

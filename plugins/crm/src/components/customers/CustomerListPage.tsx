@@ -22,8 +22,11 @@ import type { Customer, CustomerLevel, CustomerListQuery, CustomerStatus } from 
 import { crmApiRef } from '../../api/CrmClient';
 import { useCrmLinks } from '../../routes';
 import { useCrmT } from '../common/i18n';
+import { useCrmAccess } from '../common/access';
+import { useDepartmentNames } from '../common/departments';
+import { ExportButton } from '../common/download';
 import { EmptyState, ErrorState, useNotify } from '../common/feedback';
-import { formatDateTime } from '../common/format';
+import { formatDateTime, formatMoney } from '../common/format';
 import { SearchBox, ServerGrid, useUrlListState } from '../common/grid';
 import { EnumMultiSelect, IndustrySelect, LevelChip, RegionSelect, StatusChip } from '../common/selects';
 import { SingleUserPicker, useUserNames } from '../common/users';
@@ -42,6 +45,9 @@ const FILTER_KEYS = [
   'updatedFrom',
   'updatedTo',
 ];
+
+/** URL filter → the customer field it reveals; such filters go away when the field is hidden. */
+const FILTER_FIELDS: Record<string, string> = { industry: 'industryCode', region: 'regionCode', level: 'level' };
 
 export function DateRange(props: {
   label: string;
@@ -82,9 +88,16 @@ export function CustomerListPage() {
   const navigate = useNavigate();
   const notify = useNotify();
   const userName = useUserNames();
-  const list = useUrlListState({ sort: 'updatedAt', order: 'desc' });
+  const departmentName = useDepartmentNames();
+  const access = useCrmAccess();
+  const hidden = (field: string) => access.isHidden('customer', field);
+  const list = useUrlListState({ sort: 'updatedAt', order: 'desc', isSortable: f => !hidden(f) });
   const [creating, setCreating] = useState(false);
   const deleted = list.get('deleted') === 'true';
+  const canCreate = access.can('customer', 'create');
+  const filterKeys = FILTER_KEYS.filter(k => !FILTER_FIELDS[k] || !hidden(FILTER_FIELDS[k]));
+  /** A filter's URL value, unless it is about a field hidden from the user (a shared link may carry one). */
+  const filter = (key: string) => (filterKeys.includes(key) ? list.get(key) : '');
 
   const query: CustomerListQuery = {
     page: list.page,
@@ -92,9 +105,9 @@ export function CustomerListPage() {
     sort: list.sort,
     order: list.order,
     q: list.get('q') || undefined,
-    industry: list.get('industry') || undefined,
-    region: list.get('region') || undefined,
-    level: list.getList('level') as CustomerLevel[],
+    industry: filter('industry') || undefined,
+    region: filter('region') || undefined,
+    level: filter('level').split(',').filter(Boolean) as CustomerLevel[],
     status: list.getList('status') as CustomerStatus[],
     accountManager: list.get('accountManager') || undefined,
     createdFrom: list.get('createdFrom') || undefined,
@@ -105,7 +118,8 @@ export function CustomerListPage() {
   };
   const queryKey = JSON.stringify(query);
   const data = useLoad(() => api.listCustomers(query), [api, queryKey]);
-  const filtered = FILTER_KEYS.some(k => list.get(k));
+  const filtered = filterKeys.some(k => list.get(k));
+  const { page: _page, pageSize: _pageSize, ...exportQuery } = query;
 
   const restore = async (c: Customer) => {
     try {
@@ -118,7 +132,7 @@ export function CustomerListPage() {
   };
 
   const columns = useMemo<GridColDef<Customer>[]>(() => {
-    const cols: GridColDef<Customer>[] = [
+    const all: GridColDef<Customer>[] = [
       { field: 'number', headerName: fieldLabel('number'), width: 110 },
       {
         field: 'name',
@@ -146,6 +160,15 @@ export function CustomerListPage() {
         headerName: fieldLabel('status'),
         width: 100,
         renderCell: p => <StatusChip status={p.row.status} />,
+      },
+      // early in the row: the grid only renders the columns in view, and this one matters
+      {
+        field: 'annualRevenue',
+        headerName: fieldLabel('annualRevenue'),
+        width: 150,
+        align: 'right',
+        headerAlign: 'right',
+        valueGetter: (_v, row) => formatMoney(row.annualRevenue),
       },
       {
         field: 'industryCode',
@@ -175,7 +198,15 @@ export function CustomerListPage() {
         width: 150,
         valueGetter: (_v, row) => formatDateTime(row.updatedAt),
       },
+      {
+        field: 'ownerDepartment',
+        headerName: fieldLabel('ownerDepartment'),
+        width: 140,
+        sortable: false,
+        valueGetter: (_v, row) => departmentName(row.ownerDepartment),
+      },
     ];
+    const cols = all.filter(c => !hidden(c.field));
     if (deleted) {
       cols.push({
         field: 'actions',
@@ -191,7 +222,7 @@ export function CustomerListPage() {
     }
     return cols;
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [deleted, t, userName, links.base]);
+  }, [deleted, t, userName, departmentName, access, links.base]);
 
   const empty = data.value && data.value.totalCount === 0 && !data.loading;
 
@@ -212,21 +243,26 @@ export function CustomerListPage() {
           }
           label={t('common.recycleBin')}
         />
-        <Button variant="contained" startIcon={<AddIcon />} onClick={() => setCreating(true)} data-testid="crm-new-customer">
-          {t('customer.new')}
-        </Button>
+        {access.can('customer', 'export') && <ExportButton onExport={() => api.exportCustomers(exportQuery)} />}
+        {canCreate && (
+          <Button variant="contained" startIcon={<AddIcon />} onClick={() => setCreating(true)} data-testid="crm-new-customer">
+            {t('customer.new')}
+          </Button>
+        )}
       </Box>
       <Paper variant="outlined" sx={{ p: 2, mb: 2 }}>
         <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 1.5, alignItems: 'center' }}>
           <SearchBox list={list} placeholder={t('customer.searchPlaceholder')} testId="crm-customer-search" />
-          <EnumMultiSelect
-            group="level"
-            values={CUSTOMER_LEVELS}
-            label={t('customer.filter.level')}
-            value={list.getList('level') as CustomerLevel[]}
-            onChange={v => list.update({ level: v })}
-            testId="crm-filter-level"
-          />
+          {!hidden('level') && (
+            <EnumMultiSelect
+              group="level"
+              values={CUSTOMER_LEVELS}
+              label={t('customer.filter.level')}
+              value={list.getList('level') as CustomerLevel[]}
+              onChange={v => list.update({ level: v })}
+              testId="crm-filter-level"
+            />
+          )}
           <EnumMultiSelect
             group="status"
             values={CUSTOMER_STATUSES}
@@ -242,12 +278,16 @@ export function CustomerListPage() {
               onChange={v => list.update({ accountManager: v })}
             />
           </Box>
-          <Box sx={{ minWidth: 320 }}>
-            <IndustrySelect mode="filter" value={list.get('industry') || null} onChange={v => list.update({ industry: v })} />
-          </Box>
-          <Box sx={{ minWidth: 380 }}>
-            <RegionSelect mode="filter" value={list.get('region') || null} onChange={v => list.update({ region: v })} />
-          </Box>
+          {!hidden('industryCode') && (
+            <Box sx={{ minWidth: 320 }}>
+              <IndustrySelect mode="filter" value={list.get('industry') || null} onChange={v => list.update({ industry: v })} />
+            </Box>
+          )}
+          {!hidden('regionCode') && (
+            <Box sx={{ minWidth: 380 }}>
+              <RegionSelect mode="filter" value={list.get('region') || null} onChange={v => list.update({ region: v })} />
+            </Box>
+          )}
           <DateRange
             label={t('customer.filter.created')}
             from={list.get('createdFrom')}
@@ -263,7 +303,7 @@ export function CustomerListPage() {
             testId="crm-filter-updated"
           />
           {filtered && (
-            <Button onClick={() => list.clear(FILTER_KEYS)} data-testid="crm-clear-filters">
+            <Button onClick={() => list.clear(filterKeys)} data-testid="crm-clear-filters">
               {t('common.clearFilters')}
             </Button>
           )}
@@ -280,10 +320,12 @@ export function CustomerListPage() {
           action={
             !deleted && (
               <Box sx={{ display: 'flex', gap: 1 }}>
-                <Button variant="contained" startIcon={<AddIcon />} onClick={() => setCreating(true)}>
-                  {t('customer.new')}
-                </Button>
-                {filtered && <Button onClick={() => list.clear(FILTER_KEYS)}>{t('common.clearFilters')}</Button>}
+                {canCreate && (
+                  <Button variant="contained" startIcon={<AddIcon />} onClick={() => setCreating(true)}>
+                    {t('customer.new')}
+                  </Button>
+                )}
+                {filtered && <Button onClick={() => list.clear(filterKeys)}>{t('common.clearFilters')}</Button>}
               </Box>
             )
           }
@@ -297,6 +339,8 @@ export function CustomerListPage() {
             totalCount={data.value?.totalCount ?? 0}
             loading={data.loading}
             columns={columns}
+            // 归属部门 is there for those who want it, not in everyone's way
+            initialState={{ columns: { columnVisibilityModel: { ownerDepartment: false } } }}
             aria-label={t('customer.listTitle')}
           />
         </>

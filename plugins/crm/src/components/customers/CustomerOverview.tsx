@@ -7,6 +7,8 @@ import Typography from '@mui/material/Typography';
 import type { Customer } from '@cocrm/plugin-crm-common';
 import { useCrmLinks } from '../../routes';
 import { useCrmT } from '../common/i18n';
+import { useCrmAccess } from '../common/access';
+import { useDepartmentNames } from '../common/departments';
 import { useUserNames } from '../common/users';
 import { formatFieldValue } from '../common/values';
 import { ReactNode } from 'react';
@@ -21,18 +23,20 @@ const SECTIONS: Array<{ key: 'basic' | 'business' | 'operation' | 'relation' | '
     key: 'operation',
     fields: ['annualRevenue', 'expectedPurchase', 'employeeCount', 'mainCustomers', 'managementStyle'],
   },
-  { key: 'relation', fields: ['parentId', 'groupId', 'channel', 'source', 'accountManagers'] },
+  { key: 'relation', fields: ['parentId', 'groupId', 'channel', 'source', 'accountManagers', 'ownerDepartment'] },
   { key: 'remark', fields: ['remark', 'createdBy', 'createdAt', 'updatedBy', 'updatedAt'] },
 ];
 
 const WIDE = new Set(['mainCustomers', 'managementStyle', 'remark', 'address']);
 
-/** 概览: every filled field, grouped like the form; empty fields are left out. */
+/** 概览: every filled field the user may see, grouped like the form; empty and hidden fields are left out. */
 export function CustomerOverview({ customer }: { customer: Customer }) {
   const crmT = useCrmT();
   const { t, fieldLabel } = crmT;
   const links = useCrmLinks();
   const userName = useUserNames();
+  const departmentName = useDepartmentNames();
+  const access = useCrmAccess();
 
   const render = (field: keyof Customer): ReactNode => {
     if (field === 'parentId' && customer.parentId) {
@@ -49,6 +53,7 @@ export function CustomerOverview({ customer }: { customer: Customer }) {
         </Link>
       );
     }
+    if (field === 'ownerDepartment') return departmentName(customer.ownerDepartment) || null;
     if (field === 'website' && customer.website) {
       const href = /^https?:\/\//i.test(customer.website) ? customer.website : `https://${customer.website}`;
       return (
@@ -63,7 +68,10 @@ export function CustomerOverview({ customer }: { customer: Customer }) {
 
   const sections = SECTIONS.map(s => ({
     ...s,
-    items: s.fields.map(f => ({ field: f, node: render(f) })).filter(i => i.node !== null && i.node !== ''),
+    items: s.fields
+      .filter(f => !access.isHidden('customer', f))
+      .map(f => ({ field: f, node: render(f) }))
+      .filter(i => i.node !== null && i.node !== ''),
   })).filter(s => s.items.length > 0);
 
   return (

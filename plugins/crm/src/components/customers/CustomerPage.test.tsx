@@ -1,7 +1,8 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { CrmPage } from '../CrmPage';
-import { customer, fakeCrmApi, testApis } from '../../__testUtils__';
+import { accessView, customer, fakeCrmApi, testApis } from '../../__testUtils__';
 
 const ID = '11111111-1111-4111-8111-111111111111';
 
@@ -116,5 +117,52 @@ describe('CustomerPage', () => {
     expect(await within(timeline).findByText('创建了客户')).toBeInTheDocument();
     expect(api.getTimeline).toHaveBeenLastCalledWith(ID, { before: '2026-02-01T01:00:00.000Z', limit: 20 });
     expect(screen.queryByTestId('crm-timeline-more')).toBeNull();
+  });
+
+  it('shows no row, not even a label, for a field hidden from the user', async () => {
+    const { annualRevenue: _hidden, ...redacted } = customer();
+    const api = fakeCrmApi({
+      getAccess: jest.fn(async () => accessView({ hidden: { customer: ['annualRevenue'] } })),
+      getCustomer: jest.fn(async () => redacted),
+    });
+    await renderInTestApp(<CrmPage />, { apis: testApis(api), mountPath: '/crm/*', initialRouteEntries: [`/crm/customers/${ID}`] });
+    const overview = await screen.findByTestId('crm-customer-overview');
+    expect(within(overview).getByText('员工人数')).toBeInTheDocument();
+    expect(within(overview).queryByText(/年营业额/)).toBeNull();
+    expect(screen.queryByText(/年营业额/)).toBeNull();
+  });
+
+  it('hides a field the rules hide even when the record still carries it', async () => {
+    const api = fakeCrmApi({ getAccess: jest.fn(async () => accessView({ hidden: { customer: ['annualRevenue'] } })) });
+    await renderInTestApp(<CrmPage />, { apis: testApis(api), mountPath: '/crm/*', initialRouteEntries: [`/crm/customers/${ID}`] });
+    const overview = await screen.findByTestId('crm-customer-overview');
+    expect(within(overview).queryByText(/年营业额/)).toBeNull();
+    expect(within(overview).queryByText('¥1,234,567.89')).toBeNull();
+  });
+
+  it("shows 归属部门 by the department's display name from the catalog", async () => {
+    const getEntities = jest.fn(async (request: { filter: { kind: string } }) => ({
+      items:
+        request.filter.kind === 'Group'
+          ? [
+              {
+                apiVersion: 'backstage.io/v1alpha1',
+                kind: 'Group',
+                metadata: { name: 'sales-1', namespace: 'default' },
+                spec: { type: 'department', profile: { displayName: '销售一部' }, children: [] },
+              },
+            ]
+          : [],
+    }));
+    const api = fakeCrmApi();
+    await renderInTestApp(<CrmPage />, {
+      apis: [...testApis(api), [catalogApiRef, { getEntities }]],
+      mountPath: '/crm/*',
+      initialRouteEntries: [`/crm/customers/${ID}`],
+    });
+    const overview = await screen.findByTestId('crm-customer-overview');
+    expect(within(overview).getByText('归属部门')).toBeInTheDocument();
+    expect(await within(overview).findByText('销售一部')).toBeInTheDocument();
+    await waitFor(() => expect(getEntities).toHaveBeenCalledWith(expect.objectContaining({ filter: { kind: 'Group' } })));
   });
 });

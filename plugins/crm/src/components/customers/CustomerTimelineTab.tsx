@@ -19,6 +19,7 @@ import { EmptyState, ErrorState, LoadingState } from '../common/feedback';
 import { formatDateTime } from '../common/format';
 import { useUserNames } from '../common/users';
 import { formatFieldValue } from '../common/values';
+import { useDepartmentNames } from '../common/departments';
 
 function iconFor(entry: TimelineEntry) {
   if (entry.source === 'mail') return <MailIcon fontSize="small" />;
@@ -35,6 +36,7 @@ export function CustomerTimelineTab({ customer, revision = 0 }: { customer: Cust
   const api = useApi(crmApiRef);
   const links = useCrmLinks();
   const userName = useUserNames();
+  const departmentName = useDepartmentNames();
   const [items, setItems] = useState<TimelineEntry[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
@@ -133,9 +135,9 @@ export function CustomerTimelineTab({ customer, revision = 0 }: { customer: Cust
                 <Box component="ul" sx={{ m: 0, mt: 0.5, pl: 2.5 }}>
                   {entry.changes.map(c => (
                     <Typography component="li" variant="body2" key={c.field} data-testid="crm-timeline-change">
-                      {fieldLabel(c.field)}: {formatFieldValue(c.field, c.from, { t: crm, userName }) || t('timeline.emptyValue')}
+                      {fieldLabel(c.field)}: {formatFieldValue(c.field, c.from, { t: crm, userName, departmentName }) || t('timeline.emptyValue')}
                       {' → '}
-                      {formatFieldValue(c.field, c.to, { t: crm, userName }) || t('timeline.emptyValue')}
+                      {formatFieldValue(c.field, c.to, { t: crm, userName, departmentName }) || t('timeline.emptyValue')}
                     </Typography>
                   ))}
                 </Box>

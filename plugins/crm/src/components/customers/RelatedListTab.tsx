@@ -20,6 +20,8 @@ export function RelatedListTab<T>(props: {
   deps: unknown[];
   newLabel: string;
   newTestId: string;
+  /** whether the user may create such records (the "new" button is left out otherwise) */
+  canCreate: boolean;
   emptyTitle: string;
   emptyHint: string;
   renderTable: (items: T[]) => ReactNode;
@@ -29,14 +31,14 @@ export function RelatedListTab<T>(props: {
   const [page, setPage] = useState(0);
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const data = useLoad(() => props.load(page, PAGE_SIZE), [...props.deps, page]);
-  const add = (
+  const add = props.canCreate ? (
     <Button variant="contained" startIcon={<AddIcon />} onClick={() => setCreating(true)} data-testid={props.newTestId}>
       {props.newLabel}
     </Button>
-  );
+  ) : undefined;
   return (
     <Box>
-      {data.value && data.value.totalCount > 0 && <Box sx={{ display: 'flex', justifyContent: 'flex-end', mb: 1 }}>{add}</Box>}
+      {add && data.value && data.value.totalCount > 0 && <Box sx={{ display: 'flex', justifyContent: 'flex-end', mb: 1 }}>{add}</Box>}
       {data.loading && !data.value && <LoadingState />}
       {data.error && <ErrorState error={data.error} onRetry={data.retry} />}
       {data.value &&

@@ -12,6 +12,8 @@ import type { Visit, VisitListQuery } from '@cocrm/plugin-crm-common';
 import { crmApiRef } from '../../api/CrmClient';
 import { useCrmLinks } from '../../routes';
 import { useCrmT } from '../common/i18n';
+import { useCrmAccess } from '../common/access';
+import { ExportButton } from '../common/download';
 import { EmptyState, ErrorState, useNotify } from '../common/feedback';
 import { formatDateTime, fromShanghaiLocalInput } from '../common/format';
 import { ServerGrid, useUrlListState } from '../common/grid';
@@ -19,7 +21,7 @@ import { CustomerAutocomplete } from '../common/selects';
 import { SingleUserPicker, useUserNames } from '../common/users';
 import { useLoad } from '../common/useLoad';
 import { DateRange } from '../customers/CustomerListPage';
-import { VisitFormDialog } from './VisitFormDialog';
+import { VisitFormDialog, canCreateVisits } from './VisitFormDialog';
 import { summarize } from './VisitsTable';
 
 const FILTER_KEYS = ['customerId', 'customerName', 'visitorRef', 'from', 'to'];
@@ -30,7 +32,9 @@ export function VisitListPage() {
   const links = useCrmLinks();
   const notify = useNotify();
   const userName = useUserNames();
-  const list = useUrlListState({ sort: 'visitedAt', order: 'desc' });
+  const access = useCrmAccess();
+  const hidden = (field: string) => access.isHidden('visit', field);
+  const list = useUrlListState({ sort: 'visitedAt', order: 'desc', isSortable: f => !hidden(f) });
   const [creating, setCreating] = useState(false);
   const from = list.get('from');
   const to = list.get('to');
@@ -47,9 +51,10 @@ export function VisitListPage() {
   const key = JSON.stringify(query);
   const data = useLoad(() => api.listVisits(query), [api, key]);
   const filtered = FILTER_KEYS.some(k => list.get(k));
+  const { page: _page, pageSize: _pageSize, ...exportQuery } = query;
 
-  const columns = useMemo<GridColDef<Visit>[]>(
-    () => [
+  const columns = useMemo<GridColDef<Visit>[]>(() => {
+    const cols: GridColDef<Visit>[] = [
       {
         field: 'visitedAt',
         headerName: fieldLabel('visitedAt'),
@@ -80,7 +85,7 @@ export function VisitListPage() {
         headerName: fieldLabel('contactNames'),
         width: 150,
         sortable: false,
-        valueGetter: (_v, row) => row.contactNames.join('、'),
+        valueGetter: (_v, row) => (row.contactNames ?? []).join('、'),
       },
       {
         field: 'content',
@@ -98,10 +103,10 @@ export function VisitListPage() {
         sortable: false,
         valueGetter: (_v, row) => summarize(row.nextPlan, 40),
       },
-    ],
+    ];
+    return cols.filter(c => !hidden(c.field));
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [t, userName, links.base],
-  );
+  }, [t, userName, access, links.base]);
 
   const customerFilter = list.get('customerId')
     ? { id: list.get('customerId'), name: list.get('customerName') || list.get('customerId') }
@@ -113,9 +118,12 @@ export function VisitListPage() {
         <Typography variant="h5" sx={{ flex: 1 }}>
           {t('visit.listTitle')}
         </Typography>
-        <Button variant="contained" startIcon={<AddIcon />} onClick={() => setCreating(true)}>
-          {t('visit.new')}
-        </Button>
+        {access.can('visit', 'export') && <ExportButton onExport={() => api.exportVisits(exportQuery)} />}
+        {canCreateVisits(access) && (
+          <Button variant="contained" startIcon={<AddIcon />} onClick={() => setCreating(true)}>
+            {t('visit.new')}
+          </Button>
+        )}
       </Box>
       <Paper variant="outlined" sx={{ p: 2, mb: 2 }}>
         <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 1.5, alignItems: 'center' }}>

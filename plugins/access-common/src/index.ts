@@ -1,0 +1,5 @@
+export * from './model';
+export * from './types';
+export * from './permissions';
+export * from './messages';
+export * from './schemas';

@@ -1,0 +1,4 @@
+export * from './OrgDirectory';
+export * from './extensions';
+export * from './AccessClient';
+export * from './httpHandoverProvider';

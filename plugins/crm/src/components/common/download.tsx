@@ -1,0 +1,62 @@
+import { useState } from 'react';
+import Button from '@mui/material/Button';
+import CircularProgress from '@mui/material/CircularProgress';
+import FileDownloadIcon from '@mui/icons-material/FileDownload';
+import { CrmApiError } from '../../api/CrmClient';
+import type { CrmExport } from '../../api/CrmClient';
+import { errorMessage, useNotify } from './feedback';
+import { useCrmT } from './i18n';
+
+/** Hands a downloaded file to the browser as a save, under `filename`. */
+export function saveBlob(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.style.display = 'none';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  // revoking at once can cancel the save in some browsers before it has started
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/**
+ * 导出 Excel: runs the export (through fetchApi, so it is authenticated),
+ * saves the file under the server's name and reports failures with the
+ * server's message. Disabled with a spinner while the file is coming.
+ */
+export function ExportButton(props: { onExport: () => Promise<CrmExport> }) {
+  const { t } = useCrmT();
+  const notify = useNotify();
+  const [busy, setBusy] = useState(false);
+  const run = async () => {
+    if (busy) return;
+    setBusy(true);
+    try {
+      const { blob, filename } = await props.onExport();
+      saveBlob(blob, filename);
+      notify({ message: t('common.exported', { filename }) });
+    } catch (e) {
+      notify({
+        message: errorMessage(e),
+        // as in ApiErrorAlert: a refusal is a warning, anything else an error
+        severity: e instanceof CrmApiError && e.status === 403 ? 'warning' : 'error',
+      });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Button
+      variant="outlined"
+      onClick={run}
+      disabled={busy}
+      aria-busy={busy}
+      startIcon={busy ? <CircularProgress size={16} color="inherit" /> : <FileDownloadIcon />}
+      data-testid="crm-export-button"
+    >
+      {busy ? t('common.exporting') : t('common.export')}
+    </Button>
+  );
+}
