@@ -10,6 +10,7 @@ import {
   roleMemberCreateSchema,
   roleUpdateSchema,
 } from '@cocrm/plugin-access-common';
+import { attachmentDisposition } from '@cocrm/plugin-access-node';
 import { AccessError, accessErrorHandler, parseInput } from './errors';
 import { RequestContext } from './service/RequestContext';
 import { RoleService } from './service/RoleService';
@@ -35,11 +36,6 @@ const pageQuerySchema = z.object({
   pageSize: z.coerce.number('invalidValue').int('invalidValue').min(1, 'invalidValue').max(200, 'invalidValue').default(25),
 });
 
-/** RFC 6266: an ASCII fallback for old clients and the UTF-8 name (审计日志-….xlsx) for the rest. */
-function attachment(filename: string): string {
-  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
-}
 
 /**
  * HTTP API of 系统设置. Each route parses its input, resolves who is calling
@@ -158,7 +154,7 @@ export function createRouter(options: RouterOptions): express.Router {
     const query = parseInput(auditQuerySchema, req.query);
     const { filename, write } = await audited(req, 'audit-export', () => options.audit.export(query, c));
     res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    res.setHeader('Content-Disposition', attachment(filename));
+    res.setHeader('Content-Disposition', attachmentDisposition(filename));
     await write(res);
     res.end();
   });

@@ -2,3 +2,4 @@ export * from './OrgDirectory';
 export * from './extensions';
 export * from './AccessClient';
 export * from './httpHandoverProvider';
+export * from './auditWorkbook';

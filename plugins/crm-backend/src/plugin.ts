@@ -146,7 +146,7 @@ export const crmPlugin = createBackendPlugin({
           ]);
         };
         const exports = new ExportService(customers, contacts, visits, displayNames);
-        const audit = new AuditService(knex, access, fieldRules);
+        const audit = new AuditService(knex, access, fieldRules, displayNames);
         const handover = new HandoverService(knex);
 
         httpRouter.use(

@@ -34,6 +34,7 @@ import { AuditService } from './service/AuditService';
 import { HandoverService } from './service/HandoverService';
 import { FieldRules } from './service/FieldRules';
 import { auditQuerySchema } from '@cocrm/plugin-access-common';
+import { attachmentDisposition } from '@cocrm/plugin-access-node';
 import { Writable } from 'node:stream';
 
 export interface RouterOptions {
@@ -68,7 +69,7 @@ const handoverRevertSchema = z.object({ handoverId: z.string('required').uuid('i
 /** Sends an .xlsx produced by `write` with a UTF-8 file name (RFC 5987). */
 async function sendXlsx(res: express.Response, prepared: { filename: string; write: (out: Writable) => Promise<void> }) {
   res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-  res.setHeader('Content-Disposition', `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(prepared.filename)}`);
+  res.setHeader('Content-Disposition', attachmentDisposition(prepared.filename));
   res.setHeader('X-Content-Type-Options', 'nosniff');
   await prepared.write(res);
   res.end();

@@ -68,6 +68,14 @@ function DemoUserChooser(props: { onChoose: (name: string) => void }) {
     };
   }, [baseUrl, nonce]);
 
+  // right after the first start the catalog has not read the org yet: ask again until it has
+  const waitingForOrg = users !== undefined && users.length === 0;
+  useEffect(() => {
+    if (!waitingForOrg) return undefined;
+    const timer = setTimeout(() => setNonce(n => n + 1), 3000);
+    return () => clearTimeout(timer);
+  }, [waitingForOrg, nonce]);
+
   const groups = useMemo(() => {
     const map = new Map<string, DemoUser[]>();
     for (const u of users ?? []) {
@@ -102,6 +110,12 @@ function DemoUserChooser(props: { onChoose: (name: string) => void }) {
           </Alert>
         )}
         {!users && !error && <CircularProgress />}
+        {waitingForOrg && !error && (
+          <Box sx={{ display: 'flex', alignItems: 'center', gap: 2 }} data-testid="demo-org-loading">
+            <CircularProgress size={20} />
+            <Typography color="text.secondary">{t('signIn.orgLoading')}</Typography>
+          </Box>
+        )}
         {groups.map(([dept, list]) => (
           <Box key={dept} sx={{ mb: 3 }}>
             <Typography variant="subtitle1" sx={{ fontWeight: 600, mb: 1 }}>

@@ -1,11 +1,25 @@
 import type { Writable } from 'node:stream';
 import { AuditEntry, AuditQuery, Page, suiteAuditExportPermission, suiteAuditReadPermission } from '@cocrm/plugin-access-common';
-import { OrgDirectory } from '@cocrm/plugin-access-node';
+import { AUDIT_FILE_NAME, AuditLabels, OrgDirectory, shanghaiDay, writeAuditWorkbook } from '@cocrm/plugin-access-node';
 import { AuditStore } from '../database/AuditStore';
 import { Guard } from './Guard';
 import { RequestContext } from './RequestContext';
-import { AUDIT_FILE_NAME, shanghaiDay, writeAuditWorkbook } from './auditWorkbook';
 import { SYSTEM_ACTOR } from './seedAccess';
+
+const LABELS: AuditLabels = {
+  recordTypes: {
+    role: { 'zh-CN': '角色', en: 'Role' },
+    grant: { 'zh-CN': '授权', en: 'Grant' },
+    handover: { 'zh-CN': '工作移交', en: 'Handover' },
+  },
+  actions: {
+    'member-added': { 'zh-CN': '添加成员', en: 'Member added' },
+    'member-removed': { 'zh-CN': '移除成员', en: 'Member removed' },
+    'defaults-applied': { 'zh-CN': '应用默认授权', en: 'Defaults applied' },
+    completed: { 'zh-CN': '移交完成', en: 'Handed over' },
+    failed: { 'zh-CN': '移交失败', en: 'Handover failed' },
+  },
+};
 
 /** The access plugin's audit log: every change of roles, grants and handovers. */
 export class AuditService {
@@ -32,7 +46,7 @@ export class AuditService {
     };
     return {
       filename: `${AUDIT_FILE_NAME[ctx.locale]}-${shanghaiDay(new Date())}.xlsx`,
-      write: out => writeAuditWorkbook(out, this.store.batches(query), ctx.locale, actorName),
+      write: out => writeAuditWorkbook(out, this.store.batches(query), ctx.locale, actorName, LABELS),
     };
   }
 }

@@ -1,5 +1,4 @@
 import { Knex } from 'knex';
-import ExcelJS from 'exceljs';
 import { Writable } from 'node:stream';
 import {
   AuditEntry,
@@ -8,6 +7,7 @@ import {
   suiteAuditReadPermission,
 } from '@cocrm/plugin-access-common';
 import { Page } from '@cocrm/plugin-crm-common';
+import { AUDIT_FILE_NAME, AuditLabels, shanghaiDay, writeAuditWorkbook } from '@cocrm/plugin-access-node';
 import { whereTimeRange } from '../database/paging';
 import { likeContains, toIso } from '../database/rows';
 import { Access } from './Access';
@@ -16,6 +16,19 @@ import { RequestContext } from './RequestContext';
 
 const KINDS: Record<string, 'customer' | 'contact' | 'visit' | undefined> = { customer: 'customer', contact: 'contact', visit: 'visit' };
 const EXPORT_MAX_ROWS = 100_000;
+
+const LABELS: AuditLabels = {
+  recordTypes: {
+    customer: { 'zh-CN': '客户', en: 'Customer' },
+    contact: { 'zh-CN': '联系人', en: 'Contact' },
+    relation: { 'zh-CN': '联系人关系', en: 'Relation' },
+    visit: { 'zh-CN': '拜访', en: 'Visit' },
+  },
+  actions: {
+    handedOver: { 'zh-CN': '工作移交', en: 'Handed over' },
+    handoverReverted: { 'zh-CN': '撤销移交', en: 'Handover reverted' },
+  },
+};
 
 type AuditRow = { id: string; record_type: string; record_id: string; action: string; actor: string; at: unknown; summary: string | null; changes: string | null };
 
@@ -29,6 +42,7 @@ export class AuditService {
     private readonly knex: Knex,
     private readonly access: Access,
     private readonly fieldRules: FieldRules,
+    private readonly displayNames: () => Promise<Map<string, string>>,
   ) {}
 
   async list(query: AuditQuery, ctx: RequestContext): Promise<Page<AuditEntry>> {
@@ -48,42 +62,19 @@ export class AuditService {
   async prepareExport(query: AuditQuery, ctx: RequestContext) {
     await this.access.check(suiteAuditExportPermission, ctx.credentials);
     const fields = await this.fieldRules.forCaller(ctx);
+    const names = await this.displayNames();
+    const actorName = (ref: string) => (names.has(ref) ? `${names.get(ref)} (${ref})` : ref);
+    const batches = async function* batches(this: AuditService) {
+      const batch = 1000;
+      for (let page = 0; page * batch < EXPORT_MAX_ROWS; page++) {
+        const rows: AuditRow[] = await this.filtered(query).select('*').orderBy('at', query.order).orderBy('id', query.order).limit(batch).offset(page * batch);
+        yield rows.map(r => this.entry(r, fields));
+        if (rows.length < batch) return;
+      }
+    }.call(this);
     return {
-      filename: `审计日志-客户管理-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}.xlsx`,
-      write: async (out: Writable) => {
-        const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true });
-        const sheet = workbook.addWorksheet('审计日志');
-        sheet.columns = [
-          { header: '时间', key: 'at', width: 22 },
-          { header: '操作人', key: 'actor', width: 28 },
-          { header: '记录类型', key: 'recordType', width: 12 },
-          { header: '记录', key: 'summary', width: 36 },
-          { header: '操作', key: 'action', width: 12 },
-          { header: '变更', key: 'changes', width: 80 },
-        ];
-        sheet.getRow(1).font = { bold: true };
-        sheet.getRow(1).commit();
-        const batch = 1000;
-        for (let page = 0; page * batch < EXPORT_MAX_ROWS; page++) {
-          const rows: AuditRow[] = await this.filtered(query).select('*').orderBy('at', query.order).orderBy('id', query.order).limit(batch).offset(page * batch);
-          for (const r of rows) {
-            const e = this.entry(r, fields);
-            sheet
-              .addRow({
-                at: new Date(e.at).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }),
-                actor: e.actor,
-                recordType: e.recordType,
-                summary: e.summary ?? '',
-                action: e.action,
-                changes: (e.changes ?? []).map(c => `${c.field}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`).join('\n'),
-              })
-              .commit();
-          }
-          if (rows.length < batch) break;
-        }
-        sheet.commit();
-        await workbook.commit();
-      },
+      filename: `${AUDIT_FILE_NAME[ctx.locale]}-${ctx.locale === 'en' ? 'crm' : '客户管理'}-${shanghaiDay(new Date())}.xlsx`,
+      write: (out: Writable) => writeAuditWorkbook(out, batches, ctx.locale, actorName, LABELS),
     };
   }
 

@@ -18,21 +18,18 @@ const HEADERS: Record<AccessLocale, string[]> = {
   en: ['Time', 'Actor', 'Record type', 'Record', 'Action', 'Changes'],
 };
 
-const RECORD_TYPES: Record<string, Label> = {
-  role: { 'zh-CN': '角色', en: 'Role' },
-  grant: { 'zh-CN': '授权', en: 'Grant' },
-  handover: { 'zh-CN': '工作移交', en: 'Handover' },
-};
+/** How a plugin names its record types and actions in the exported log. */
+export interface AuditLabels {
+  recordTypes: Record<string, Label>;
+  actions: Record<string, Label>;
+}
 
-const ACTIONS: Record<string, Label> = {
+/** Actions every plugin records. */
+const COMMON_ACTIONS: Record<string, Label> = {
   created: { 'zh-CN': '新建', en: 'Created' },
   updated: { 'zh-CN': '修改', en: 'Updated' },
   deleted: { 'zh-CN': '删除', en: 'Deleted' },
-  'member-added': { 'zh-CN': '添加成员', en: 'Member added' },
-  'member-removed': { 'zh-CN': '移除成员', en: 'Member removed' },
-  'defaults-applied': { 'zh-CN': '应用默认授权', en: 'Defaults applied' },
-  completed: { 'zh-CN': '移交完成', en: 'Handed over' },
-  failed: { 'zh-CN': '移交失败', en: 'Handover failed' },
+  restored: { 'zh-CN': '恢复', en: 'Restored' },
 };
 
 export const AUDIT_FILE_NAME: Label = { 'zh-CN': '审计日志', en: 'audit-log' };
@@ -43,26 +40,29 @@ function show(value: unknown): string {
 }
 
 /** One spreadsheet row per audit entry, in the reader's language. */
-export function auditRow(entry: AuditEntry, locale: AccessLocale, actorName: (ref: string) => string): string[] {
+export function auditRow(entry: AuditEntry, locale: AccessLocale, actorName: (ref: string) => string, labels: AuditLabels): string[] {
+  const action = labels.actions[entry.action] ?? COMMON_ACTIONS[entry.action];
   return [
     shanghaiTime(entry.at),
     actorName(entry.actor),
-    RECORD_TYPES[entry.recordType]?.[locale] ?? entry.recordType,
+    labels.recordTypes[entry.recordType]?.[locale] ?? entry.recordType,
     entry.summary ?? entry.recordId,
-    ACTIONS[entry.action]?.[locale] ?? entry.action,
+    action?.[locale] ?? entry.action,
     (entry.changes ?? []).map(c => `${c.field}: ${show(c.from)} → ${show(c.to)}`).join('\n'),
   ];
 }
 
 /**
- * Streams the workbook: rows are committed as they come, so a long log never
- * sits in memory as a whole.
+ * The suite's one audit export (every plugin's `/audit/export`). Streams the
+ * workbook: rows are committed as they come, so a long log never sits in
+ * memory as a whole.
  */
 export async function writeAuditWorkbook(
   out: Writable,
   batches: AsyncIterable<AuditEntry[]>,
   locale: AccessLocale,
   actorName: (ref: string) => string,
+  labels: AuditLabels,
 ): Promise<void> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true });
   const sheet = workbook.addWorksheet(AUDIT_FILE_NAME[locale]);
@@ -70,8 +70,15 @@ export async function writeAuditWorkbook(
   sheet.getRow(1).font = { bold: true };
   sheet.getRow(1).commit();
   for await (const batch of batches) {
-    for (const entry of batch) sheet.addRow(auditRow(entry, locale, actorName)).commit();
+    for (const entry of batch) sheet.addRow(auditRow(entry, locale, actorName, labels)).commit();
   }
   sheet.commit();
   await workbook.commit();
+}
+
+/** RFC 6266: an ASCII fallback for old clients and the UTF-8 name (审计日志-….xlsx) for the rest. */
+export function attachmentDisposition(filename: string): string {
+  // eslint-disable-next-line no-control-regex
+  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
