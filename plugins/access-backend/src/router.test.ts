@@ -205,7 +205,10 @@ describe.each(databases.eachSupportedId())('access API on %s', (databaseId: Test
     const del = await admin().delete(`/roles/${role.id}?version=${role.version}`);
     expect(del.status).toBe(409);
     expect(del.body.error.message).toBe('角色“内审”仍分配给 1 个用户或部门，请先移除这些成员再删除');
-    expect((await admin().get(`/roles/${role.id}`)).status).toBe(200);
+    const shown = await admin().get(`/roles/${role.id}`);
+    expect(shown.status).toBe(200);
+    // the admin UI lists such holders next to the explicit members
+    expect(shown.body).toMatchObject({ catalogHolders: [user('liuyang')], memberCount: 1 });
   });
 
   it('manages members: only existing users and departments, each once', async () => {

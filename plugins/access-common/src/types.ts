@@ -53,7 +53,10 @@ export interface Role extends AccessRecordMeta {
   builtin: boolean;
   grants: GrantSpec[];
   fieldRules: FieldRule[];
+  /** explicit members (users and departments) plus the users holding it through the catalog */
   memberCount: number;
+  /** users who hold the role through the catalog annotation cocrm.io/roles (managed in the directory, not here) */
+  catalogHolders: string[];
 }
 
 /** A user or department given a role (department members inherit; optionally sub-departments too). */

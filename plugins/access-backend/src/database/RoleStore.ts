@@ -115,6 +115,8 @@ export class RoleStore {
       grants: grantsOf.get(row.id) ?? [],
       fieldRules: rulesOf.get(row.id) ?? [],
       memberCount: countOf.get(row.id) ?? 0,
+      // filled in from the org by RoleService (the store knows only its own rows)
+      catalogHolders: [],
     }));
   }
 

@@ -48,12 +48,21 @@ export class RoleService {
 
   async list(ctx: RequestContext): Promise<Role[]> {
     await this.guard.require(accessSettingsReadPermission, ctx);
-    return this.store.list();
+    return this.withCatalogHolders(await this.store.list());
   }
 
   async get(id: string, ctx: RequestContext): Promise<Role> {
     await this.guard.require(accessSettingsReadPermission, ctx);
-    return this.found(await this.store.get(id));
+    return (await this.withCatalogHolders([this.found(await this.store.get(id))]))[0];
+  }
+
+  /** Users who hold a role through the directory count as members too; an admin must see them. */
+  private async withCatalogHolders(roles: Role[]): Promise<Role[]> {
+    const org = await this.org.snapshot();
+    return roles.map(role => {
+      const catalogHolders = [...org.users.values()].filter(u => u.roles.includes(role.key)).map(u => u.ref).sort();
+      return { ...role, catalogHolders, memberCount: role.memberCount + catalogHolders.length };
+    });
   }
 
   async create(input: RoleCreateInput, ctx: RequestContext): Promise<Role> {
@@ -81,7 +90,7 @@ export class RoleService {
       }),
     );
     this.cache.invalidate();
-    return this.found(await this.store.get(id));
+    return (await this.withCatalogHolders([this.found(await this.store.get(id))]))[0];
   }
 
   async update(id: string, input: RoleUpdateInput, ctx: RequestContext): Promise<Role> {
@@ -117,7 +126,7 @@ export class RoleService {
       }),
     );
     this.cache.invalidate();
-    return after;
+    return (await this.withCatalogHolders([after]))[0];
   }
 
   /**

@@ -143,6 +143,7 @@ export function role(overrides: Partial<Role> = {}): Role {
     updatedAt: '2026-03-01T06:30:00.000Z',
     key: 'service',
     name: '客服专员',
+    catalogHolders: ['user:default/guoyan'],
     description: '处理客户服务请求',
     builtin: true,
     grants: [

@@ -117,6 +117,8 @@ export const accessMessagesEn = {
     changed: 'Changed',
   },
   members: {
+    fromCatalog: 'From the directory',
+    fromCatalogHint: 'Given by the directory (LDAP / Entra ID or the cocrm.io/roles annotation); change it at the source',
     title: 'Members',
     hint: 'Changes to members take effect immediately.',
     empty: 'Nobody has this role yet',

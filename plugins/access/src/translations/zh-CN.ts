@@ -119,6 +119,8 @@ export const accessMessagesZhCN: SameShape<typeof accessMessagesEn> = {
     changed: '已修改',
   },
   members: {
+    fromCatalog: '来自目录注解',
+    fromCatalogHint: '由目录（LDAP / Entra ID 或 cocrm.io/roles 注解）分配，请在目录源中修改',
     title: '成员',
     hint: '成员变更立即生效。',
     empty: '还没有人拥有此角色',

@@ -85,7 +85,7 @@ export class VisitService {
         },
         input.contactIds,
       );
-      await writeAudit(tx, { recordType: 'visit', recordId: id, customerId: input.customerId, action: 'created', actor: ctx.actor, at: now });
+      await writeAudit(tx, { recordType: 'visit', recordId: id, customerId: input.customerId, action: 'created', actor: ctx.actor, at: now, summary: input.content.slice(0, 60) });
     });
     return fields.redact('visit', (await this.store.get(id, undefined))!);
   }

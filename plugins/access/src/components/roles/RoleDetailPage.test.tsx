@@ -34,6 +34,11 @@ describe('RoleDetailPage', () => {
     expect(select('field-crm-customer-annualRevenue').value).toBe('visible');
     expect(screen.queryByTestId('access-role-dirty')).toBeNull();
     expect(screen.getByTestId('access-role-save')).toBeDisabled();
+    // holders through the directory are listed with the members, without a remove button
+    const holder = await screen.findByTestId('access-member-catalog-user:default/guoyan');
+    expect(within(holder).getByText('郭燕')).toBeInTheDocument();
+    expect(within(holder).getByText('来自目录注解')).toBeInTheDocument();
+    expect(screen.queryByTestId('access-member-remove-user:default/guoyan')).toBeNull();
   });
 
   it('saves a changed cell as the whole set with the version', async () => {

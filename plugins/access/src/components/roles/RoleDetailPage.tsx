@@ -327,7 +327,7 @@ export function RoleDetailPage() {
         />
       </Section>
 
-      <RoleMembersSection roleId={baseline.id} roleName={baseline.name} onChanged={onMembersChanged} />
+      <RoleMembersSection roleId={baseline.id} roleName={baseline.name} catalogHolders={baseline.catalogHolders} onChanged={onMembersChanged} />
     </Box>
   );
 }

@@ -202,7 +202,7 @@ function AddMemberDialog(props: {
 }
 
 /** 成员: users and departments given the role; changes apply at once, apart from the role's draft. */
-export function RoleMembersSection(props: { roleId: string; roleName: string; onChanged: () => void }) {
+export function RoleMembersSection(props: { roleId: string; roleName: string; catalogHolders: string[]; onChanged: () => void }) {
   const { t } = useAccessT();
   const api = useApi(accessApiRef);
   const notify = useNotify();
@@ -234,7 +234,7 @@ export function RoleMembersSection(props: { roleId: string; roleName: string; on
   let body;
   if (members.error && !members.value) body = <ErrorState error={members.error} onRetry={members.retry} />;
   else if (!members.value) body = <LoadingState compact />;
-  else if (!list.length)
+  else if (!list.length && !props.catalogHolders.length)
     body = <EmptyState testId="access-members-empty" title={t('members.empty')} hint={t('members.emptyHint')} />;
   else
     body = (
@@ -276,6 +276,20 @@ export function RoleMembersSection(props: { roleId: string; roleName: string; on
               </TableCell>
             </TableRow>
           ))}
+          {/* held through the directory (cocrm.io/roles): shown so nobody is overlooked, changed at the source */}
+          {props.catalogHolders.map(ref => (
+            <TableRow key={`catalog:${ref}`} data-testid={`access-member-catalog-${ref}`}>
+              <TableCell>{subjectName(ref)}</TableCell>
+              <TableCell>
+                <Chip size="small" variant="outlined" label={t('members.fromCatalog')} />
+              </TableCell>
+              <TableCell colSpan={3}>
+                <Typography variant="body2" color="text.secondary">
+                  {t('members.fromCatalogHint')}
+                </Typography>
+              </TableCell>
+            </TableRow>
+          ))}
         </TableBody>
       </Table>
     );
@@ -288,7 +302,7 @@ export function RoleMembersSection(props: { roleId: string; roleName: string; on
             {t('members.title')}
             {members.value && (
               <Typography component="span" color="text.secondary" sx={{ ml: 1 }}>
-                {list.length}
+                {list.length + props.catalogHolders.length}
               </Typography>
             )}
           </Typography>
