@@ -3,3 +3,4 @@ export * from './extensions';
 export * from './AccessClient';
 export * from './httpHandoverProvider';
 export * from './auditWorkbook';
+export * from './database';

@@ -222,13 +222,8 @@ export interface VisitInput {
   nextPlan?: string | null;
 }
 
-/** The suite's one paging shape. */
-export interface Page<T> {
-  items: T[];
-  totalCount: number;
-  page: number;
-  pageSize: number;
-}
+/** The suite's one paging shape (defined with the access model, shared by every plugin). */
+export type { Page } from '@cocrm/plugin-access-common';
 
 export interface PageQuery {
   page?: number;

@@ -1,8 +1,8 @@
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { AuditEntry, AuditQuery, Page } from '@cocrm/plugin-access-common';
-import { fetchPage, whereTimeRange } from './paging';
-import { parseJson, toIso } from './rows';
+import { fetchPage, toIso, whereTimeRange } from '@cocrm/plugin-access-node';
+import { parseJson } from './rows';
 
 export type AuditRecordType = 'role' | 'grant' | 'handover';
 export type AuditChange = { field: string; from: unknown; to: unknown };

@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { DirectGrant, GrantSpec } from '@cocrm/plugin-access-common';
-import { MetaRow, metaFromRow, toBool } from './rows';
+import { MetaRow, metaFromRow } from './rows';
+import { toBool } from '@cocrm/plugin-access-node';
 import { Db, grantColumns, grantFromColumns } from './RoleStore';
 
 interface DirectGrantRow extends MetaRow {

@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import { HandoverRecord, Page } from '@cocrm/plugin-access-common';
-import { fetchPage } from './paging';
-import { parseJson, toIso } from './rows';
+import { fetchPage, toIso } from '@cocrm/plugin-access-node';
+import { parseJson } from './rows';
 
 interface HandoverRow {
   id: string;

@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { BUILTIN_ROLES, FieldRule, GrantSpec, Role, RoleMember } from '@cocrm/plugin-access-common';
-import { MetaRow, metaFromRow, parseJson, toBool, toIso } from './rows';
+import { MetaRow, metaFromRow, parseJson } from './rows';
+import { toBool, toIso } from '@cocrm/plugin-access-node';
 
 export type Db = Knex | Knex.Transaction;
 

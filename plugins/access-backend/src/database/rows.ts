@@ -1,19 +1,5 @@
+import { toIso } from '@cocrm/plugin-access-node';
 import type { AccessRecordMeta } from '@cocrm/plugin-access-common';
-
-/** Dates come back as Date (pg), epoch ms (better-sqlite3) or strings; the API speaks ISO. */
-export function toIso(value: unknown): string {
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'number') return new Date(value).toISOString();
-  if (typeof value === 'string') {
-    if (/^\d+$/.test(value)) return new Date(Number(value)).toISOString();
-    return new Date(value.includes('T') || value.includes('Z') ? value : `${value.replace(' ', 'T')}Z`).toISOString();
-  }
-  throw new Error(`Unexpected date value ${String(value)}`);
-}
-
-export function toBool(value: unknown): boolean {
-  return value === true || value === 1 || value === '1' || value === 't';
-}
 
 export function parseJson<T>(value: unknown, fallback: T): T {
   if (value === null || value === undefined || value === '') return fallback;

@@ -1,8 +1,8 @@
 import { Knex } from 'knex';
 import { Contact, ContactListQuery, Page, ageOn, todayInShanghai } from '@cocrm/plugin-crm-common';
 import { AccessFilter, applyAccessFilter } from '../permissions/query';
-import { MetaRow, metaFromRow, toBool, whereSearch, whereSearchColumns } from './rows';
-import { fetchPage, whereTimeRange } from './paging';
+import { MetaRow, metaFromRow, whereSearch, whereSearchColumns } from './rows';
+import { fetchPage, toBool, whereTimeRange } from '@cocrm/plugin-access-node';
 
 export interface ContactRow extends MetaRow {
   customer_id: string;

@@ -3,7 +3,7 @@ import { Customer, CustomerListQuery, Page } from '@cocrm/plugin-crm-common';
 import { industryDivisionCodesOf, regionPrefix } from '@cocrm/plugin-crm-common';
 import { AccessFilter, ScopeColumns, applyAccessFilter } from '../permissions/query';
 import { MetaRow, metaFromRow, toNumberOrNull, whereSearch, whereSearchColumns } from './rows';
-import { fetchPage, whereTimeRange } from './paging';
+import { fetchPage, whereTimeRange } from '@cocrm/plugin-access-node';
 
 export interface CustomerRow extends MetaRow {
   number: string;

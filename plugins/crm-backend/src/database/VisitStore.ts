@@ -1,8 +1,8 @@
 import { Knex } from 'knex';
 import { Page, Visit, VisitListQuery } from '@cocrm/plugin-crm-common';
 import { AccessFilter, applyAccessFilter } from '../permissions/query';
-import { MetaRow, metaFromRow, toIso } from './rows';
-import { fetchPage, whereTimeRange } from './paging';
+import { MetaRow, metaFromRow } from './rows';
+import { fetchPage, toIso, whereTimeRange } from '@cocrm/plugin-access-node';
 
 interface VisitRow extends MetaRow {
   customer_id: string;

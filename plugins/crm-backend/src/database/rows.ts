@@ -1,29 +1,10 @@
+import { toIso, toIsoOrNull, likeContains } from '@cocrm/plugin-access-node';
 import { Knex } from 'knex';
-
-/** Dates come back as Date (pg), epoch ms (better-sqlite3) or strings; the API speaks ISO. */
-export function toIso(value: unknown): string {
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'number') return new Date(value).toISOString();
-  if (typeof value === 'string') {
-    const n = Number(value);
-    if (/^\d+$/.test(value) && !Number.isNaN(n)) return new Date(n).toISOString();
-    return new Date(value.includes('T') || value.includes('Z') ? value : `${value.replace(' ', 'T')}Z`).toISOString();
-  }
-  throw new Error(`Unexpected date value ${String(value)}`);
-}
-
-export function toIsoOrNull(value: unknown): string | null {
-  return value === null || value === undefined ? null : toIso(value);
-}
 
 /** pg returns bigint as string; amounts in 分 fit safely in a double up to 2^53. */
 export function toNumberOrNull(value: unknown): number | null {
   if (value === null || value === undefined) return null;
   return typeof value === 'number' ? value : Number(value);
-}
-
-export function toBool(value: unknown): boolean {
-  return value === true || value === 1 || value === '1' || value === 't';
 }
 
 /** Columns shared by every editable record. */
@@ -61,11 +42,6 @@ export function newMeta(actor: string, now: Date) {
     deleted_at: null,
     deleted_by: null,
   };
-}
-
-/** Escapes LIKE wildcards so user input matches literally (ESCAPE '\'). */
-export function likeContains(q: string): string {
-  return `%${q.replace(/[\\%_]/g, m => `\\${m}`)}%`;
 }
 
 /** Code-point bigrams, the same ones crm_bigrams() computes in PostgreSQL. */

@@ -7,9 +7,7 @@ import {
   suiteAuditReadPermission,
 } from '@cocrm/plugin-access-common';
 import { Page } from '@cocrm/plugin-crm-common';
-import { AUDIT_FILE_NAME, AuditLabels, shanghaiDay, writeAuditWorkbook } from '@cocrm/plugin-access-node';
-import { whereTimeRange } from '../database/paging';
-import { likeContains, toIso } from '../database/rows';
+import { AUDIT_FILE_NAME, AuditLabels, likeContains, shanghaiDay, toIso, whereTimeRange, writeAuditWorkbook } from '@cocrm/plugin-access-node';
 import { Access } from './Access';
 import { FieldRules } from './FieldRules';
 import { RequestContext } from './RequestContext';
@@ -64,7 +62,7 @@ export class AuditService {
     const fields = await this.fieldRules.forCaller(ctx);
     const names = await this.displayNames();
     const actorName = (ref: string) => (names.has(ref) ? `${names.get(ref)} (${ref})` : ref);
-    const batches = async function* batches(this: AuditService) {
+    const batches = async function* auditBatches(this: AuditService) {
       const batch = 1000;
       for (let page = 0; page * batch < EXPORT_MAX_ROWS; page++) {
         const rows: AuditRow[] = await this.filtered(query).select('*').orderBy('at', query.order).orderBy('id', query.order).limit(batch).offset(page * batch);

@@ -7,7 +7,7 @@ import {
 } from '@cocrm/plugin-crm-common';
 import { CustomerStore } from '../database/CustomerStore';
 import { VisitStore } from '../database/VisitStore';
-import { toIso } from '../database/rows';
+import { toIso } from '@cocrm/plugin-access-node';
 import { CrmError } from '../errors';
 import { Access } from './Access';
 import { RequestContext } from './RequestContext';

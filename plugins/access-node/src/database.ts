@@ -1,5 +1,10 @@
-import { Knex } from 'knex';
-import { Page } from '@cocrm/plugin-crm-common';
+import type { Knex } from 'knex';
+import type { Page } from '@cocrm/plugin-access-common';
+
+/*
+ * The suite's database helpers, shared by every plugin backend so that paging,
+ * date ranges and value decoding mean the same everywhere.
+ */
 
 /** The suite's one way to page: a count and one sorted page, id as the tie-breaker. */
 export async function fetchPage<R, T>(options: {
@@ -8,7 +13,7 @@ export async function fetchPage<R, T>(options: {
   sortColumn: string;
   idColumn: string;
   request: { page: number; pageSize: number; order: 'asc' | 'desc' };
-  hydrate: (rows: R[]) => Promise<T[]>;
+  hydrate: (rows: R[]) => T[] | Promise<T[]>;
 }): Promise<Page<T>> {
   const { request } = options;
   options.rows
@@ -42,4 +47,29 @@ function bound(value: string, end: boolean): Date {
 export function whereTimeRange(qb: Knex.QueryBuilder, column: string, from?: string, to?: string) {
   if (from) qb.where(column, '>=', bound(from, false));
   if (to) qb.where(column, '<', bound(to, true));
+}
+
+/** Dates come back as Date (pg), epoch ms (better-sqlite3) or strings; the APIs speak ISO. */
+export function toIso(value: unknown): string {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'number') return new Date(value).toISOString();
+  if (typeof value === 'string') {
+    if (/^\d+$/.test(value)) return new Date(Number(value)).toISOString();
+    return new Date(value.includes('T') || value.includes('Z') ? value : `${value.replace(' ', 'T')}Z`).toISOString();
+  }
+  throw new Error(`Unexpected date value ${String(value)}`);
+}
+
+export function toIsoOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : toIso(value);
+}
+
+/** Booleans come back as true/false (pg) or 1/0 (SQLite). */
+export function toBool(value: unknown): boolean {
+  return value === true || value === 1 || value === '1' || value === 't';
+}
+
+/** Escapes LIKE wildcards so user input matches literally (ESCAPE '\'). */
+export function likeContains(q: string): string {
+  return `%${q.replace(/[\\%_]/g, m => `\\${m}`)}%`;
 }
