@@ -26,8 +26,8 @@ async function main() {
       const onQuery = q => statements.push({ sql: q.sql, bindings: q.bindings });
       knex.on('query', onQuery);
       const query = Object.fromEntries(new URLSearchParams(w.query));
-      // the permission framework's decision for a sales person, as Access turns it into a filter
-      const filter = w.userRefs ? { kind: 'hasAccountManager', userRefs: w.userRefs } : undefined;
+      // the permission framework's decision for a salesperson (本人), as Access turns it into a filter
+      const filter = w.userRefs ? { kind: 'isOwner', userRefs: w.userRefs } : undefined;
       let page;
       if (w.resource === 'customers') {
         page = await new CustomerStore(knex).list(parseInput(customerListQuerySchema, query), filter);

@@ -60,6 +60,10 @@ const DEMO_SALES = ['zhouhao', 'wufang', 'chenjing', 'linfeng', 'zhengwei', 'sun
 // account managers: sales1…sales200 plus the demo org's sales people (each ~0.5 % of customers as
 // first manager, plus as second manager of half the customers → ~7,000 customers each)
 const MANAGERS = [...Array.from({ length: 200 }, (_, n) => `sales${n + 1}`), ...DEMO_SALES];
+// 归属部门 of a customer = its first manager's department (the demo org's; the generated salespeople
+// are spread over 销售一部 and 销售二部), so department scopes have realistic selectivity
+const DEMO_DEPARTMENTS = { zhouhao: 'sales-1', wufang: 'sales-1', sunli: 'sales-1', chenjing: 'sales-2', linfeng: 'sales-2', zhengwei: 'sales-2', zhaoqiang: 'sales' };
+const MANAGER_DEPARTMENTS = MANAGERS.map((m, n) => DEMO_DEPARTMENTS[m] ?? (n % 2 ? 'sales-2' : 'sales-1'));
 const CREATORS = [...DEMO_SALES, 'liuxiaomei', 'wangjianguo', ...Array.from({ length: 41 }, (_, n) => `sales${n + 1}`)];
 
 const SURNAMES = [
@@ -137,6 +141,7 @@ export function dictionary() {
     suffixes: SUFFIXES,
     roads: ROADS,
     managers: MANAGERS,
+    manager_departments: MANAGER_DEPARTMENTS,
     creators: CREATORS,
     surnames: SURNAMES.map(s => s[0]),
     surnames_py: SURNAMES.map(s => s[1]),
@@ -173,11 +178,11 @@ export function customerSql() {
   return `
 INSERT INTO crm_customers (id, number, name, name_key, short_name, uscc, type, level, industry_code,
   industry_position, region_code, address, phone, annual_revenue, annual_revenue_currency, founded_on,
-  employee_count, channel, source, status, search_text, version, created_by, created_at, updated_by, updated_at)
+  employee_count, channel, source, status, owner_department, search_text, version, created_by, created_at, updated_by, updated_at)
 SELECT id, number, name, name, short_name, uscc, type, level, industry_code,
   industry_position, region_code, address, phone, annual_revenue,
   CASE WHEN annual_revenue IS NOT NULL THEN 'CNY' END, founded_on,
-  employee_count, channel, source, status,
+  employee_count, channel, source, status, owner_department,
   -- CustomerService.searchText: number, name, shortName, uscc, phone, phone digits (normalised, joined by U+001F)
   concat_ws(chr(31), lower(number), lower(name), lower(short_name), lower(uscc), phone, regexp_replace(phone, '\\D', '', 'g')),
   1, created_by, created_at, created_by, updated_at
@@ -206,6 +211,8 @@ FROM (
     (ARRAY['direct','direct','agent','distributor',NULL])[1 + ${h('g.i', 21)} % 5] AS channel,
     (ARRAY['referral','website','exhibition','cold-call','campaign','partner','other',NULL])[1 + ${h('g.i', 22)} % 8] AS source,
     'user:default/' || ${pick('creators', 'g.i', 23)} AS created_by,
+    -- the first manager's department: the same hash managerSql() uses for slot 1
+    'group:default/' || ${A.manager_departments}[1 + ${h('g.i', 41)} % ${MANAGERS.length}] AS owner_department,
     $3::timestamptz - ${AGE} * interval '1 second' AS created_at,
     $3::timestamptz - (${h('g.i', 12)} % (${AGE} + 1)) * interval '1 second' AS updated_at
   FROM generate_series($1::int, $2::int) AS g(i)
