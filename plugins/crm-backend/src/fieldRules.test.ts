@@ -175,4 +175,24 @@ describe.each(databases.eachSupportedId())('field rules and work handover on %s'
     expect(back.body.ownerDepartment).toBeNull();
     expect(back.body.version).toBe(moved.body.version + 1);
   });
+
+  it("moves a dissolved department's customers to the receiving department", async () => {
+    const access = crm.as('service:plugin:access');
+    const made = must(await crm.as('wangjianguo').post('/customers', { name: '部门移交测试有限公司', ownerDepartment: 'group:default/old-dept' }), 201);
+    expect(made.body.ownerDepartment).toBe('group:default/old-dept');
+    const items = await access.get(`/handover/items?kind=department&from=${encodeURIComponent('group:default/old-dept')}`);
+    expect(items.body.map((i: { id: string }) => i.id)).toEqual([made.body.id]);
+    const plan = {
+      handoverId: randomUUID(),
+      kind: 'department',
+      from: 'group:default/old-dept',
+      items: [{ type: 'crm.customer', id: made.body.id, receiver: 'group:default/new-dept' }],
+      receiverDepartments: { 'group:default/new-dept': 'group:default/new-dept' },
+      actor: 'user:default/wangjianguo',
+    };
+    expect((await access.post('/handover/execute', plan)).status).toBe(200);
+    const after = await crm.as('wangjianguo').get(`/customers/${made.body.id}`);
+    expect(after.body).toMatchObject({ ownerDepartment: 'group:default/new-dept', accountManagers: made.body.accountManagers });
+    expect((await access.get(`/handover/items?kind=department&from=${encodeURIComponent('group:default/old-dept')}`)).body).toEqual([]);
+  });
 });

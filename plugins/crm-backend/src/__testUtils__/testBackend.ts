@@ -75,6 +75,14 @@ const users = [...Object.keys(SCOPES), 'user:default/sunli'].map(ref => ({
   spec: {},
 }));
 
+/** Departments records can be filed under (归属部门); the test users belong to none. */
+const departments = ['old-dept', 'new-dept'].map(name => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name, namespace: 'default' },
+  spec: { type: 'department', children: [] },
+}));
+
 export async function startCrm(databaseId: TestDatabaseId) {
   const knex: Knex = await databases.init(databaseId);
   const decide = (userRef: string | undefined, permission: { name: string; type: string; resourceType?: string }) => {
@@ -93,7 +101,7 @@ export async function startCrm(databaseId: TestDatabaseId) {
       crmPlugin,
       fakeAccessPlugin,
       mockServices.database.factory({ knex }),
-      catalogServiceMock.factory({ entities: users }),
+      catalogServiceMock.factory({ entities: [...users, ...departments] }),
       permissions.factory,
       mockServices.rootConfig.factory({ data: {} }),
     ],
