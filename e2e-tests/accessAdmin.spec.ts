@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Page, expect, test } from '@playwright/test';
 import { openCustomers, signInAs } from './signIn';
 
@@ -87,6 +88,10 @@ test('the administrator sees what the 客服专员 can see, and why', async ({ p
   await expect(read).toContainText('客服专员');
   await expect(page.getByTestId('effective-field-crm-customer-annualRevenue')).toContainText('隐藏');
   await expect(page.getByTestId('effective-role-service')).toContainText('cocrm.io/roles');
+  // UPDATE_SCREENSHOTS=1 refreshes the README's picture of 权限查询
+  await page.mouse.move(1400, 980);
+  const shot = process.env.UPDATE_SCREENSHOTS ? path.resolve(__dirname, '../docs/access-effective.png') : test.info().outputPath('access-effective.png');
+  await page.screenshot({ path: shot });
 });
 
 test('the administrator hands a salesperson\'s customers over to a colleague', async ({ page }) => {
