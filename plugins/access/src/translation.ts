@@ -1,21 +1,6 @@
 import { createTranslationRef, createTranslationResource } from '@backstage/frontend-plugin-api';
+import { flattenMessages } from '@cocrm/suite-react';
 import { accessMessagesEn } from './translations/en';
-
-type Nested = { [key: string]: string | Nested };
-
-/** "a.b.c" keys, as Backstage's translation refs expect in translations. */
-export function flattenMessages(
-  messages: Nested,
-  prefix = '',
-  out: Record<string, string> = {},
-): Record<string, string> {
-  for (const [key, value] of Object.entries(messages)) {
-    const path = prefix ? `${prefix}.${key}` : key;
-    if (typeof value === 'string') out[path] = value;
-    else flattenMessages(value, path, out);
-  }
-  return out;
-}
 
 const zhCN = () =>
   import('./translations/zh-CN').then(m => ({

@@ -4,21 +4,30 @@ import type { TranslationApi } from '@backstage/frontend-plugin-api';
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { ACCESS_SETTINGS_MODEL } from '@cocrm/plugin-access-common';
 import type { AccessModelView, OrgView, Page, Role } from '@cocrm/plugin-access-common';
+import { flattenMessages, suiteMessagesZhCN, suiteTranslationRef } from '@cocrm/suite-react';
 import { AccessApi, accessApiRef } from '../api/AccessClient';
 import { SettingsPage } from '../components/SettingsPage';
-import { flattenMessages } from '../translation';
 import { accessMessagesZhCN } from '../translations/zh-CN';
 
 const zh = flattenMessages(accessMessagesZhCN);
+const suiteZh = flattenMessages(suiteMessagesZhCN);
 
-function t(key: string, options?: Record<string, unknown>) {
-  const text = zh[key] ?? key;
-  return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k: string) => String(options?.[k] ?? ''));
+function translator(messages: Record<string, string>) {
+  return (key: string, options?: Record<string, unknown>) => {
+    const text = messages[key] ?? key;
+    return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k: string) => String(options?.[k] ?? ''));
+  };
 }
+const t = translator(zh);
+// the shared building blocks ask with their own ref
+const suiteT = translator(suiteZh);
 
-/** A TranslationApi that answers every access key in zh-CN (the app's default language). */
+/** A TranslationApi that answers every access (and shared suite) key in zh-CN (the app's default language). */
 export const zhTranslationApi = {
-  getTranslation: () => ({ ready: true as const, t }),
+  getTranslation: (ref: { id: string }) => ({
+    ready: true as const,
+    t: ref.id === suiteTranslationRef.id ? suiteT : t,
+  }),
   translation$: () => ({
     subscribe: () => ({ unsubscribe: () => undefined, closed: false }),
     [Symbol.observable ?? '@@observable']() {

@@ -1,20 +1,29 @@
 import { translationApiRef } from '@backstage/frontend-plugin-api';
 import { mockApis } from '@backstage/frontend-test-utils';
 import type { CrmAccessView, CrmResourceKind, Customer, Page } from '@cocrm/plugin-crm-common';
+import { flattenMessages, suiteMessagesZhCN, suiteTranslationRef } from '@cocrm/suite-react';
 import { CrmApi, crmApiRef } from '../api/CrmClient';
-import { flattenMessages } from '../translation';
 import { crmMessagesZhCN } from '../translations/zh-CN';
 
 const zh = flattenMessages(crmMessagesZhCN as any);
+const suiteZh = flattenMessages(suiteMessagesZhCN);
 
-function t(key: string, options?: Record<string, unknown>) {
-  const text = zh[key] ?? key;
-  return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k: string) => String(options?.[k] ?? ''));
+function translator(messages: Record<string, string>) {
+  return (key: string, options?: Record<string, unknown>) => {
+    const text = messages[key] ?? key;
+    return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k: string) => String(options?.[k] ?? ''));
+  };
 }
+const t = translator(zh);
+// the shared building blocks ask with their own ref
+const suiteT = translator(suiteZh);
 
-/** A TranslationApi that answers every CRM key in zh-CN (the app's default language). */
+/** A TranslationApi that answers every CRM (and shared suite) key in zh-CN (the app's default language). */
 export const zhTranslationApi = {
-  getTranslation: () => ({ ready: true as const, t }),
+  getTranslation: (ref: { id: string }) => ({
+    ready: true as const,
+    t: ref.id === suiteTranslationRef.id ? suiteT : t,
+  }),
   translation$: () => ({
     subscribe: () => ({ unsubscribe: () => undefined, closed: false }),
     [Symbol.observable ?? '@@observable']() {

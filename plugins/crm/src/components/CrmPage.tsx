@@ -2,9 +2,10 @@ import { Link as RouterLink, Route, Routes, useLocation } from 'react-router-dom
 import Box from '@mui/material/Box';
 import Tab from '@mui/material/Tab';
 import Tabs from '@mui/material/Tabs';
+import { LoadingState, NotifyProvider } from '@cocrm/suite-react';
 import { useCrmLinks } from '../routes';
 import { useCrmT } from './common/i18n';
-import { ErrorState, LoadingState, NotifyProvider } from './common/feedback';
+import { ErrorState } from './common/feedback';
 import { CrmAccessProvider, useCrmAccess } from './common/access';
 import { CustomerListPage } from './customers/CustomerListPage';
 import { CustomerPage } from './customers/CustomerPage';

@@ -83,4 +83,21 @@ describe('AuditPage', () => {
     expect(await screen.findByText('已导出 审计日志.xlsx')).toBeInTheDocument();
     click.mockRestore();
   });
+
+  it('orders by time only, oldest first on request, back on the first page', async () => {
+    const api = fakeAccessApi({ listAudit: jest.fn(async () => page([entry], 120)) });
+    // a link naming a column the log cannot sort by keeps the newest-first order
+    await renderSettings(api, '/system/audit?page=1&sort=actor&order=asc');
+    expect(await screen.findByText('客服专员')).toBeInTheDocument();
+    expect(api.listAudit).toHaveBeenLastCalledWith(
+      'crm',
+      expect.objectContaining({ order: 'desc', page: 1, pageSize: 50 }),
+    );
+
+    const grid = screen.getByTestId('access-audit-grid');
+    await userEvent.click(within(grid).getByRole('columnheader', { name: /时间/ }));
+    await waitFor(() =>
+      expect(api.listAudit).toHaveBeenLastCalledWith('crm', expect.objectContaining({ order: 'asc', page: 0 })),
+    );
+  });
 });

@@ -13,16 +13,16 @@ import ExpandLess from '@mui/icons-material/ExpandLess';
 import { GridColDef } from '@mui/x-data-grid';
 import { useApi } from '@backstage/frontend-plugin-api';
 import type { AuditEntry } from '@cocrm/plugin-access-common';
+import { EmptyState, SearchBox, ServerGrid, useLoad, useNotify, useUrlListState } from '@cocrm/suite-react';
 import { accessApiRef, AUDIT_SOURCES, AuditQueryInput, AuditSource } from '../../api/AccessClient';
 import { useAccessT } from '../common/i18n';
-import { ApiErrorAlert, EmptyState, ErrorState, useNotify } from '../common/feedback';
+import { ApiErrorAlert, ErrorState } from '../common/feedback';
 import { formatDateTime } from '../common/format';
-import { SearchBox, ServerGrid, useUrlListState } from '../common/grid';
 import { useNames } from '../common/org';
 import { UserPicker } from '../common/pickers';
-import { useLoad } from '../common/useLoad';
 import { useChangeText } from './changes';
 
+const PAGE_SIZES = [25, 50, 100];
 const FILTER_KEYS = ['actor', 'recordType', 'action', 'from', 'to', 'q'];
 
 /** Suggestions only: the filters accept any value, since each plugin names its own record types and actions. */
@@ -89,7 +89,14 @@ export function AuditPage() {
   const api = useApi(accessApiRef);
   const notify = useNotify();
   const { userName } = useNames();
-  const list = useUrlListState();
+  // the time is the only order the audit log offers
+  const list = useUrlListState({
+    sort: 'at',
+    order: 'desc',
+    pageSize: 50,
+    pageSizes: PAGE_SIZES,
+    isSortable: f => f === 'at',
+  });
   const source: AuditSource = (AUDIT_SOURCES as readonly string[]).includes(list.get('source'))
     ? (list.get('source') as AuditSource)
     : 'crm';
@@ -326,7 +333,7 @@ export function AuditPage() {
               inputProps={{ 'data-testid': 'access-audit-to', min: list.get('from') || undefined }}
             />
           </Box>
-          <SearchBox list={list} placeholder={t('audit.q')} testId="access-audit-q" />
+          <SearchBox list={list} placeholder={t('audit.q')} testId="access-audit-q" minWidth={240} />
           {filtered && (
             <Button onClick={() => list.clear(FILTER_KEYS)} data-testid="access-audit-clear">
               {t('common.clearFilters')}
@@ -354,7 +361,6 @@ export function AuditPage() {
           {data.error && <ApiErrorAlert error={data.error} />}
           <ServerGrid<AuditEntry>
             list={list}
-            sortField="at"
             rows={data.value?.items ?? []}
             totalCount={data.value?.totalCount ?? 0}
             loading={data.loading}

@@ -2,8 +2,8 @@ import { createContext, ReactNode, useContext, useMemo } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { DATA_SCOPES, isBasicAction } from '@cocrm/plugin-access-common';
 import type { AccessAction, DataScope, ResourceModel } from '@cocrm/plugin-access-common';
+import { useLoad } from '@cocrm/suite-react';
 import { accessApiRef } from '../../api/AccessClient';
-import { useLoad } from './useLoad';
 
 interface ModelState {
   resources: ResourceModel[];

@@ -5,9 +5,9 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import { useApi } from '@backstage/frontend-plugin-api';
 import type { OrgView } from '@cocrm/plugin-access-common';
+import { useLoad } from '@cocrm/suite-react';
 import { accessApiRef } from '../../api/AccessClient';
 import { useAccessT } from './i18n';
-import { useLoad } from './useLoad';
 
 export type OrgUser = OrgView['users'][number];
 export type OrgDepartment = OrgView['departments'][number];

@@ -16,14 +16,14 @@ import PersonSearchOutlined from '@mui/icons-material/PersonSearchOutlined';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { ACCESS_ACTIONS } from '@cocrm/plugin-access-common';
 import type { AccessAction, EffectiveAccess, EffectiveScope, ResourceModel } from '@cocrm/plugin-access-common';
+import { EmptyState, useLoad } from '@cocrm/suite-react';
 import { accessApiRef } from '../../api/AccessClient';
 import { useAccessT } from '../common/i18n';
-import { EmptyState, ErrorState, LoadingState } from '../common/feedback';
+import { ErrorState, LoadingState } from '../common/feedback';
 import { isScopedCell, useAccessModel } from '../common/model';
 import { useNames, useOrg } from '../common/org';
 import { UserPicker } from '../common/pickers';
 import { describeReason } from '../common/reasons';
-import { useLoad } from '../common/useLoad';
 import { useDepartmentSummary } from '../roles/GrantMatrix';
 
 type Permission = EffectiveAccess['permissions'][number];

@@ -11,12 +11,12 @@ import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { useApi } from '@backstage/frontend-plugin-api';
 import type { HandoverStatus } from '@cocrm/plugin-access-common';
+import { EmptyState, useLoad } from '@cocrm/suite-react';
 import { accessApiRef } from '../../api/AccessClient';
 import { useAccessT } from '../common/i18n';
-import { EmptyState, ErrorState, LoadingState } from '../common/feedback';
+import { ErrorState, LoadingState } from '../common/feedback';
 import { formatDateTime } from '../common/format';
 import { useNames } from '../common/org';
-import { useLoad } from '../common/useLoad';
 
 const STATUS_COLOR: Record<HandoverStatus, 'success' | 'error' | 'default'> = {
   completed: 'success',

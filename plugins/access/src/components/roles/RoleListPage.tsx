@@ -18,11 +18,11 @@ import AddIcon from '@mui/icons-material/Add';
 import DeleteOutline from '@mui/icons-material/DeleteOutline';
 import { useApi } from '@backstage/frontend-plugin-api';
 import type { Role } from '@cocrm/plugin-access-common';
+import { EmptyState, useLoad, useNotify } from '@cocrm/suite-react';
 import { accessApiRef } from '../../api/AccessClient';
 import { useAccessLinks } from '../../routes';
 import { useAccessT } from '../common/i18n';
-import { ConfirmDialog, EmptyState, ErrorState, LoadingState, useNotify } from '../common/feedback';
-import { useLoad } from '../common/useLoad';
+import { ConfirmDialog, ErrorState, LoadingState } from '../common/feedback';
 import { RoleCreateDialog } from './RoleCreateDialog';
 
 export function BuiltinChip() {

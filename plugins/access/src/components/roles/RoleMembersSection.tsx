@@ -25,21 +25,13 @@ import GroupsOutlined from '@mui/icons-material/GroupsOutlined';
 import RemoveCircleOutline from '@mui/icons-material/RemoveCircleOutline';
 import { useApi } from '@backstage/frontend-plugin-api';
 import type { RoleMember } from '@cocrm/plugin-access-common';
+import { EmptyState, useLoad, useNotify } from '@cocrm/suite-react';
 import { accessApiRef } from '../../api/AccessClient';
 import { useAccessT } from '../common/i18n';
-import {
-  ApiErrorAlert,
-  apiFieldErrors,
-  ConfirmDialog,
-  EmptyState,
-  ErrorState,
-  LoadingState,
-  useNotify,
-} from '../common/feedback';
+import { ApiErrorAlert, apiFieldErrors, ConfirmDialog, ErrorState, LoadingState } from '../common/feedback';
 import { formatDateTime } from '../common/format';
 import { useNames } from '../common/org';
 import { DepartmentPicker, UserPicker } from '../common/pickers';
-import { useLoad } from '../common/useLoad';
 
 type MemberKind = RoleMember['kind'];
 

@@ -3,8 +3,8 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import type { AccessAction } from '@cocrm/plugin-access-common';
 import { DERIVED_FIELDS } from '@cocrm/plugin-crm-common';
 import type { CrmAccessView, CrmResourceKind } from '@cocrm/plugin-crm-common';
+import { useLoad } from '@cocrm/suite-react';
 import { crmApiRef } from '../../api/CrmClient';
-import { useLoad } from './useLoad';
 
 /** What the signed-in user may do in the CRM and which fields they may see or change. */
 export interface CrmAccess {

@@ -2,9 +2,9 @@ import { useState } from 'react';
 import Button from '@mui/material/Button';
 import CircularProgress from '@mui/material/CircularProgress';
 import FileDownloadIcon from '@mui/icons-material/FileDownload';
+import { errorMessage, useNotify } from '@cocrm/suite-react';
 import { CrmApiError } from '../../api/CrmClient';
 import type { CrmExport } from '../../api/CrmClient';
-import { errorMessage, useNotify } from './feedback';
 import { useCrmT } from './i18n';
 
 /** Hands a downloaded file to the browser as a save, under `filename`. */

@@ -16,9 +16,9 @@ import {
 } from '@cocrm/plugin-crm-common';
 import type { Customer } from '@cocrm/plugin-crm-common';
 import { useApi } from '@backstage/frontend-plugin-api';
+import { useDebounced } from '@cocrm/suite-react';
 import { crmApiRef } from '../../api/CrmClient';
 import { EnumGroup, useCrmT } from './i18n';
-import { useDebounced } from './useLoad';
 
 /** A select over one enum, labels from translations. */
 export function EnumSelect<T extends string>(props: {

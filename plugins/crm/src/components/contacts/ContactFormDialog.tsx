@@ -26,10 +26,11 @@ import {
   todayInShanghai,
 } from '@cocrm/plugin-crm-common';
 import type { Contact, ContactInput, Gender } from '@cocrm/plugin-crm-common';
+import { LoadingState } from '@cocrm/suite-react';
 import { CrmApiError, crmApiRef } from '../../api/CrmClient';
 import { useCrmT } from '../common/i18n';
 import { fieldRulesOf, useCrmAccess, withoutFields } from '../common/access';
-import { ApiErrorAlert, ErrorState, LoadingState } from '../common/feedback';
+import { ApiErrorAlert, ErrorState } from '../common/feedback';
 import { CustomerAutocomplete, CustomerRef, EnumSelect } from '../common/selects';
 import { fieldError } from '../customers/CustomerFormDialog';
 

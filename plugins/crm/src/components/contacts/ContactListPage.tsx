@@ -13,16 +13,15 @@ import RestoreIcon from '@mui/icons-material/RestoreFromTrash';
 import { GridColDef } from '@mui/x-data-grid';
 import { useApi } from '@backstage/frontend-plugin-api';
 import type { Contact, ContactListQuery } from '@cocrm/plugin-crm-common';
+import { EmptyState, SearchBox, ServerGrid, useLoad, useNotify, useUrlListState } from '@cocrm/suite-react';
 import { crmApiRef } from '../../api/CrmClient';
 import { useCrmLinks } from '../../routes';
 import { useCrmT } from '../common/i18n';
 import { useCrmAccess } from '../common/access';
 import { ExportButton } from '../common/download';
-import { EmptyState, ErrorState, useNotify } from '../common/feedback';
+import { ErrorState } from '../common/feedback';
 import { formatDateTime } from '../common/format';
-import { SearchBox, ServerGrid, useUrlListState } from '../common/grid';
 import { CustomerAutocomplete } from '../common/selects';
-import { useLoad } from '../common/useLoad';
 import { DateRange } from '../customers/CustomerListPage';
 import { ContactFormDialog } from './ContactFormDialog';
 

@@ -33,11 +33,12 @@ import type {
   CustomerType,
   IndustryPosition,
 } from '@cocrm/plugin-crm-common';
+import { LoadingState } from '@cocrm/suite-react';
 import { CrmApiError, crmApiRef } from '../../api/CrmClient';
 import { useCrmT } from '../common/i18n';
 import { fieldRulesOf, useCrmAccess, withoutFields } from '../common/access';
 import { DepartmentSelect } from '../common/departments';
-import { ApiErrorAlert, ErrorState, LoadingState } from '../common/feedback';
+import { ApiErrorAlert, ErrorState } from '../common/feedback';
 import { fenToYuanInput, parseYuanToFen } from '../common/format';
 import {
   CustomerAutocomplete,

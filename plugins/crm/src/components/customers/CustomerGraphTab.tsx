@@ -46,11 +46,11 @@ import type {
   GraphNode,
   RelationStrength,
 } from '@cocrm/plugin-crm-common';
+import { EmptyState, LoadingState, useLoad, useNotify } from '@cocrm/suite-react';
 import { crmApiRef } from '../../api/CrmClient';
 import { useCrmLinks } from '../../routes';
 import { useCrmT } from '../common/i18n';
-import { ApiErrorAlert, ConfirmDialog, EmptyState, ErrorState, LoadingState, useNotify } from '../common/feedback';
-import { useLoad } from '../common/useLoad';
+import { ApiErrorAlert, ConfirmDialog, ErrorState } from '../common/feedback';
 
 type CrmNodeData = { [K in keyof GraphNode]: GraphNode[K] } & { kdmLabel: string };
 type CrmFlowNode = Node<CrmNodeData>;

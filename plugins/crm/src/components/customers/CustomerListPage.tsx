@@ -19,18 +19,17 @@ import {
   regionLabel,
 } from '@cocrm/plugin-crm-common';
 import type { Customer, CustomerLevel, CustomerListQuery, CustomerStatus } from '@cocrm/plugin-crm-common';
+import { EmptyState, SearchBox, ServerGrid, useLoad, useNotify, useUrlListState } from '@cocrm/suite-react';
 import { crmApiRef } from '../../api/CrmClient';
 import { useCrmLinks } from '../../routes';
 import { useCrmT } from '../common/i18n';
 import { useCrmAccess } from '../common/access';
 import { useDepartmentNames } from '../common/departments';
 import { ExportButton } from '../common/download';
-import { EmptyState, ErrorState, useNotify } from '../common/feedback';
+import { ErrorState } from '../common/feedback';
 import { formatDateTime, formatMoney } from '../common/format';
-import { SearchBox, ServerGrid, useUrlListState } from '../common/grid';
 import { EnumMultiSelect, IndustrySelect, LevelChip, RegionSelect, StatusChip } from '../common/selects';
 import { SingleUserPicker, useUserNames } from '../common/users';
-import { useLoad } from '../common/useLoad';
 import { CustomerFormDialog } from './CustomerFormDialog';
 
 const FILTER_KEYS = [

@@ -1,8 +1,8 @@
 import { useApi } from '@backstage/frontend-plugin-api';
 import type { Customer } from '@cocrm/plugin-crm-common';
+import { useNotify } from '@cocrm/suite-react';
 import { crmApiRef } from '../../api/CrmClient';
 import { useCrmT } from '../common/i18n';
-import { useNotify } from '../common/feedback';
 import { useCrmAccess } from '../common/access';
 import { VisitFormDialog, canCreateVisits } from '../visits/VisitFormDialog';
 import { VisitsTable } from '../visits/VisitsTable';

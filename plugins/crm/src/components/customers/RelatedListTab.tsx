@@ -5,8 +5,8 @@ import Paper from '@mui/material/Paper';
 import TablePagination from '@mui/material/TablePagination';
 import AddIcon from '@mui/icons-material/Add';
 import type { Page } from '@cocrm/plugin-crm-common';
-import { EmptyState, ErrorState, LoadingState } from '../common/feedback';
-import { useLoad } from '../common/useLoad';
+import { EmptyState, LoadingState, useLoad } from '@cocrm/suite-react';
+import { ErrorState } from '../common/feedback';
 
 const PAGE_SIZE = 20;
 

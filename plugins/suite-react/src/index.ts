@@ -1,0 +1,14 @@
+export { suiteTranslationRef, flattenMessages } from './translation';
+export { suiteMessagesEn } from './translations/en';
+export { suiteMessagesZhCN } from './translations/zh-CN';
+export { useLoad, useDebounced } from './useLoad';
+export type { LoadState } from './useLoad';
+export { useUrlListState } from './listState';
+export type { UrlListDefaults, UrlListState } from './listState';
+export { SearchBox } from './SearchBox';
+export { ServerGrid } from './ServerGrid';
+export { LoadingState, EmptyState, ErrorState, errorMessage, httpStatus } from './states';
+export { ApiErrorAlert } from './ApiErrorAlert';
+export { ConfirmDialog } from './ConfirmDialog';
+export { NotifyProvider, useNotify } from './notify';
+export type { Notification } from './notify';
