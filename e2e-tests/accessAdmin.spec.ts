@@ -88,7 +88,9 @@ test('the administrator sees what the 客服专员 can see, and why', async ({ p
   await expect(read).toContainText('客服专员');
   await expect(page.getByTestId('effective-field-crm-customer-annualRevenue')).toContainText('隐藏');
   await expect(page.getByTestId('effective-role-service')).toContainText('cocrm.io/roles');
-  // UPDATE_SCREENSHOTS=1 refreshes the README's picture of 权限查询
+  // UPDATE_SCREENSHOTS=1 refreshes the README's picture of 权限查询 (only what she has)
+  await page.getByTestId('access-effective-only-granted').click();
+  await expect(page.getByTestId('effective-perm-crm-customer-create')).toHaveCount(0);
   await page.mouse.move(1400, 980);
   const shot = process.env.UPDATE_SCREENSHOTS ? path.resolve(__dirname, '../docs/access-effective.png') : test.info().outputPath('access-effective.png');
   await page.screenshot({ path: shot });

@@ -209,6 +209,12 @@ describe.each(databases.eachSupportedId())('access API on %s', (databaseId: Test
     expect(shown.status).toBe(200);
     // the admin UI lists such holders next to the explicit members
     expect(shown.body).toMatchObject({ catalogHolders: [user('liuyang')], memberCount: 1 });
+    // approval flows ask who holds a role: catalog holders and explicit members alike
+    expect((await admin().post(`/roles/${role.id}/members`, { kind: 'user', ref: user('wufang') })).status).toBe(201);
+    const holders = await access.asService().get('/role-holders/auditor');
+    expect(holders.status).toBe(200);
+    expect(holders.body).toEqual([user('liuyang'), user('wufang')].sort());
+    expect((await access.as('zhouhao').get('/role-holders/auditor')).status).toBe(403);
   });
 
   it('manages members: only existing users and departments, each once', async () => {

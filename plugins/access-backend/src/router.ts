@@ -91,6 +91,9 @@ export function createRouter(options: RouterOptions): express.Router {
   });
 
   // 角色
+  router.get('/role-holders/:key', async (req, res) => {
+    res.json(await options.users.roleHolders(req.params.key, await ctx(req)));
+  });
   router.get('/roles', async (req, res) => {
     res.json(await options.roles.list(await ctx(req)));
   });

@@ -40,6 +40,11 @@ export class AccessClient {
     return value;
   }
 
+  /** Users holding the role with `key` (directly, through a department, or through the catalog). */
+  roleHolders(key: string): Promise<string[]> {
+    return this.get<string[]>(`/role-holders/${encodeURIComponent(key)}`);
+  }
+
   model(): Promise<AccessModelView> {
     const now = this.now();
     if (!this.modelCache || now - this.modelCache.at > MODEL_TTL_MS) {

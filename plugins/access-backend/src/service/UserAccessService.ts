@@ -11,7 +11,7 @@ import { AccessDataCache } from './AccessDataCache';
 import { Guard } from './Guard';
 import { ModelRegistry } from './ModelRegistry';
 import { RequestContext } from './RequestContext';
-import { CompileInput, compileAccess, explainAccess } from './compileAccess';
+import { CompileInput, compileAccess, explainAccess, holdersOfRole } from './compileAccess';
 
 /** What a user may do ("compiled", for other plugins) and why ("effective", for admins). */
 export class UserAccessService {
@@ -40,6 +40,13 @@ export class UserAccessService {
   async effective(userRef: string, ctx: RequestContext): Promise<EffectiveAccess> {
     if (ctx.userRef !== userRef) await this.guard.require(accessSettingsReadPermission, ctx);
     return this.found(userRef, explainAccess(await this.input(userRef)));
+  }
+
+  /** Who holds a role: for other plugins (approval flows route to "role X"), and for admins. */
+  async roleHolders(key: string, ctx: RequestContext): Promise<string[]> {
+    if (ctx.userRef) await this.guard.require(accessSettingsReadPermission, ctx);
+    const org = await this.org.snapshot();
+    return holdersOfRole({ org, data: await this.cache.get(), models: this.models.all() }, key);
   }
 
   /** A user's compiled access for internal checks (handover receivers); undefined for unknown users. */

@@ -330,3 +330,17 @@ export function explainAccess(input: CompileInput): EffectiveAccess | undefined 
     fields: fieldOutcomes(resolution).outcomes,
   };
 }
+
+/**
+ * Everyone who holds the role with `key` (as a user member, through a
+ * department, or through the catalog annotation), sorted — what approval
+ * flows need for "approvers: role X".
+ */
+export function holdersOfRole(input: Omit<CompileInput, 'userRef'>, key: string): string[] {
+  const holders: string[] = [];
+  for (const userRef of input.org.users.keys()) {
+    const resolution = resolve({ ...input, userRef });
+    if (resolution?.roles.some(r => r.role.key === key)) holders.push(userRef);
+  }
+  return holders.sort();
+}

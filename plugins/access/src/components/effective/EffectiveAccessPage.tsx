@@ -92,7 +92,8 @@ function EffectiveView({ access }: { access: EffectiveAccess }) {
   const covered = (p: Permission) => {
     if (p.all) return t('effective.allRecords');
     const parts = [...p.departmentNames];
-    if (p.scopes.some(s => s.scope === 'own')) parts.unshift(t('effective.ownRecords'));
+    // every scope short of 全部 includes the records the user manages (see compileAccess)
+    if (p.scopes.length) parts.unshift(t('effective.ownRecords'));
     return parts.join('、');
   };
   const fieldLabel = (resourceType: string, field: string) =>
