@@ -24,13 +24,17 @@ if [ -n "${CI:-}" ]; then export CRM_REQUIRE_POSTGRES=1; fi
 
 step "install"
 bash scripts/with-node.sh true
-# the org-ingestion tests start a real OpenLDAP server (Debian's slapd); under CI they fail without it
-if ! command -v slapd >/dev/null && [ ! -x /usr/sbin/slapd ]; then
+# real servers the tests start themselves: OpenLDAP (org ingestion) and Dovecot (mail sync);
+# under CI those tests fail without them
+missing=()
+[ -x /usr/sbin/slapd ] || missing+=(slapd ldap-utils)
+[ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "› installing slapd and ldap-utils from Debian" >&2
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slapd ldap-utils >/dev/null) >&2
+    echo "› installing ${missing[*]} from Debian" >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null) >&2
   else
-    echo "slapd is missing: install Debian's slapd and ldap-utils (the LDAP tests are skipped outside CI)" >&2
+    echo "missing Debian packages: ${missing[*]} (those tests are skipped outside CI)" >&2
   fi
 fi
 

@@ -1,0 +1,336 @@
+import { randomUUID } from 'crypto';
+import type { Knex } from 'knex';
+import { toIso, toIsoOrNull } from '@cocrm/plugin-access-node';
+import type { MailCopy, MailFolderState, MailMessage, MailSyncFailure, ParseStatus } from '@cocrm/plugin-mail-common';
+import type { ParsedMail } from '../mime/MessageParser';
+import { messageIdHeader, messageKey, rawRef } from '../mime/messageKey';
+import type { RawStore } from './RawStore';
+
+/** A folder's cursor as the sync reads it. */
+export interface FolderCursor {
+  id: string;
+  accountId: string;
+  path: string;
+  uidValidity: string | null;
+  lastUid: number;
+  highestModseq: string | null;
+  /** the UIDVALIDITY whose copies are being re-keyed by an unfinished full resync */
+  resyncFrom: string | null;
+}
+
+/** One downloaded message, ready to be stored. */
+export interface FetchedMessage {
+  uid: number;
+  flags: string[];
+  internalDate: Date;
+  modseq: string | null;
+  raw: Buffer;
+}
+
+/** `\Recent` belongs to one IMAP session, not to the message: storing it would make every run look like a flag change. */
+const flagsJson = (flags: Iterable<string>) => JSON.stringify([...flags].filter(f => f.toLowerCase() !== '\\recent').sort());
+
+function toCursor(row: Record<string, unknown>): FolderCursor {
+  return {
+    id: String(row.id),
+    accountId: String(row.account_id),
+    path: String(row.path),
+    uidValidity: (row.uid_validity as string | null) ?? null,
+    lastUid: Number(row.last_uid),
+    highestModseq: (row.highest_modseq as string | null) ?? null,
+    resyncFrom: (row.resync_from_uid_validity as string | null) ?? null,
+  };
+}
+
+const parseJson = <T>(value: unknown, fallback: T): T => (typeof value === 'string' ? (JSON.parse(value) as T) : fallback);
+
+/**
+ * Folders, logical messages and their copies. Every write that covers
+ * messages also moves the folder cursor in the same transaction, so a crash
+ * leaves either both or neither.
+ */
+export class MessageStore {
+  constructor(
+    private readonly knex: Knex,
+    private readonly raw: RawStore,
+  ) {}
+
+  async ensureFolder(accountId: string, path: string): Promise<FolderCursor> {
+    await this.knex('mail_folders').insert({ id: randomUUID(), account_id: accountId, path, last_uid: 0 }).onConflict(['account_id', 'path']).ignore();
+    return toCursor(await this.knex('mail_folders').where({ account_id: accountId, path }).first());
+  }
+
+  async folder(id: string): Promise<FolderCursor> {
+    return toCursor(await this.knex('mail_folders').where({ id }).first());
+  }
+
+  async setUidValidity(folderId: string, uidValidity: string): Promise<void> {
+    await this.knex('mail_folders').where({ id: folderId }).whereNull('uid_validity').update({ uid_validity: uidValidity });
+  }
+
+  /**
+   * UIDVALIDITY changed: every UID we hold for this folder is meaningless. The
+   * cursor restarts at 0 and remembers the old value, so the re-import can
+   * re-key existing copies instead of duplicating them. Conditional on the old
+   * value so two concurrent runs start it once.
+   */
+  async startFullResync(folder: FolderCursor, newUidValidity: string): Promise<void> {
+    await this.knex('mail_folders')
+      .where({ id: folder.id, uid_validity: folder.uidValidity })
+      .update({
+        uid_validity: newUidValidity,
+        last_uid: 0,
+        highest_modseq: null,
+        // an interrupted earlier resync keeps re-keying from the copies it had not reached
+        resync_from_uid_validity: folder.resyncFrom ?? folder.uidValidity,
+      });
+  }
+
+  /** The re-import reached the end: copies never seen again under the new UIDVALIDITY are gone. */
+  async finishFullResync(folder: FolderCursor, uidValidity: string): Promise<number> {
+    return this.knex.transaction(async trx => {
+      const n = await trx('mail_copies')
+        .where({ folder_id: folder.id })
+        .whereNot({ uid_validity: uidValidity })
+        .whereNull('deleted_at')
+        .update({ deleted_at: new Date() });
+      await trx('mail_folders').where({ id: folder.id, uid_validity: uidValidity }).update({ resync_from_uid_validity: null });
+      return n;
+    });
+  }
+
+  /**
+   * Stores a batch: raw first, then the logical message (once per key), then
+   * the copy (once per folder/UIDVALIDITY/UID), then the cursor, all in one
+   * transaction. Returns the ids of the logical messages still to be parsed.
+   */
+  async ingestBatch(folder: FolderCursor, uidValidity: string, items: FetchedMessage[], cursorUid: number): Promise<string[]> {
+    return this.knex.transaction(async trx => {
+      const toParse = new Set<string>();
+      for (const item of items) {
+        const ref = rawRef(item.raw);
+        await this.raw.put(trx, ref, item.raw);
+        const key = messageKey(item.raw);
+        await trx('mail_messages')
+          .insert({
+            id: randomUUID(),
+            message_key: key,
+            message_id_header: messageIdHeader(item.raw),
+            raw_ref: ref,
+            size: item.raw.length,
+            parse_status: 'pending',
+            parse_attempts: 0,
+            received_at: item.internalDate,
+            created_at: new Date(),
+          })
+          .onConflict('message_key')
+          .ignore();
+        const message = await trx('mail_messages').where({ message_key: key }).first('id', 'parse_status');
+        if (message.parse_status === 'pending') toParse.add(message.id);
+        if (folder.resyncFrom && (await this.rekeyCopy(trx, folder, uidValidity, message.id, item))) continue;
+        await trx('mail_copies')
+          .insert({
+            id: randomUUID(),
+            account_id: folder.accountId,
+            folder_id: folder.id,
+            uid_validity: uidValidity,
+            uid: item.uid,
+            message_id: message.id,
+            flags: flagsJson(item.flags),
+            modseq: item.modseq,
+            internal_date: item.internalDate,
+            created_at: new Date(),
+          })
+          .onConflict(['folder_id', 'uid_validity', 'uid'])
+          .ignore();
+      }
+      await trx('mail_folders')
+        .where({ id: folder.id, uid_validity: uidValidity })
+        .where('last_uid', '<', cursorUid)
+        .update({ last_uid: cursorUid });
+      return [...toParse];
+    });
+  }
+
+  /** A copy from before the UIDVALIDITY change that holds the same message takes the new UID. */
+  private async rekeyCopy(trx: Knex.Transaction, folder: FolderCursor, uidValidity: string, messageId: string, item: FetchedMessage) {
+    const old = await trx('mail_copies')
+      .where({ folder_id: folder.id, message_id: messageId })
+      .whereNot({ uid_validity: uidValidity })
+      .whereNull('deleted_at')
+      .orderBy('uid')
+      .first('id', 'uid_validity');
+    if (!old) return false;
+    // conditional: a concurrent run may have re-keyed it already (then we insert, and the unique key ignores it)
+    const n = await trx('mail_copies')
+      .where({ id: old.id, uid_validity: old.uid_validity })
+      .update({ uid_validity: uidValidity, uid: item.uid, flags: flagsJson(item.flags), modseq: item.modseq });
+    return n === 1;
+  }
+
+  /** Flag changes and server-side deletions, reflected on the copies of one folder. */
+  async applyChanges(folderId: string, uidValidity: string, flags: Map<number, string[]>, deletedUids: number[]): Promise<{ flagsUpdated: number; deleted: number }> {
+    return this.knex.transaction(async trx => {
+      let flagsUpdated = 0;
+      for (const [uid, list] of flags) {
+        const value = flagsJson(list);
+        flagsUpdated += await trx('mail_copies').where({ folder_id: folderId, uid_validity: uidValidity, uid }).whereNot({ flags: value }).update({ flags: value });
+      }
+      let deleted = 0;
+      for (let i = 0; i < deletedUids.length; i += 500) {
+        deleted += await trx('mail_copies')
+          .where({ folder_id: folderId, uid_validity: uidValidity })
+          .whereIn('uid', deletedUids.slice(i, i + 500))
+          .whereNull('deleted_at')
+          .update({ deleted_at: new Date() });
+      }
+      return { flagsUpdated, deleted };
+    });
+  }
+
+  async liveUids(folderId: string, uidValidity: string): Promise<number[]> {
+    const rows = await this.knex('mail_copies').where({ folder_id: folderId, uid_validity: uidValidity }).whereNull('deleted_at').select('uid');
+    return rows.map(r => Number(r.uid));
+  }
+
+  /** Moves the MODSEQ cursor only after the changes it covers are stored. */
+  async setHighestModseq(folderId: string, uidValidity: string, modseq: string | null): Promise<void> {
+    await this.knex('mail_folders').where({ id: folderId, uid_validity: uidValidity }).update({ highest_modseq: modseq, last_synced_at: new Date() });
+  }
+
+  /** Messages of an account still waiting for a parse (left by a crash between commit and parse). */
+  async pendingMessageIds(accountId: string): Promise<string[]> {
+    const rows = await this.knex('mail_messages')
+      .whereIn('id', this.knex('mail_copies').where({ account_id: accountId }).select('message_id'))
+      .where({ parse_status: 'pending' })
+      .select('id');
+    return rows.map(r => String(r.id));
+  }
+
+  async parseInput(messageId: string): Promise<{ rawRef: string; status: ParseStatus } | undefined> {
+    const row = await this.knex('mail_messages').where({ id: messageId }).first('raw_ref', 'parse_status');
+    return row ? { rawRef: row.raw_ref, status: row.parse_status } : undefined;
+  }
+
+  async markParsed(messageId: string, parsed: ParsedMail): Promise<void> {
+    await this.knex('mail_messages')
+      .where({ id: messageId })
+      .whereNot({ parse_status: 'parsed' })
+      .update({
+        parse_status: 'parsed',
+        parse_error: null,
+        failed_at: null,
+        parse_attempts: this.knex.raw('parse_attempts + 1'),
+        subject: parsed.subject,
+        from_json: JSON.stringify(parsed.from),
+        to_json: JSON.stringify(parsed.to),
+        cc_json: JSON.stringify(parsed.cc),
+        reply_to_json: JSON.stringify(parsed.replyTo),
+        text_body: parsed.text,
+        html_body: parsed.html,
+        attachments_json: JSON.stringify(parsed.attachments),
+        in_reply_to: parsed.inReplyTo,
+        references_json: JSON.stringify(parsed.references),
+        parsed_at: new Date(),
+      });
+  }
+
+  async markFailed(messageId: string, reason: string): Promise<void> {
+    await this.knex('mail_messages')
+      .where({ id: messageId })
+      .whereNot({ parse_status: 'parsed' })
+      .update({ parse_status: 'failed', parse_error: reason.slice(0, 4000), failed_at: new Date(), parse_attempts: this.knex.raw('parse_attempts + 1') });
+  }
+
+  async message(id: string): Promise<MailMessage | undefined> {
+    const r = await this.knex('mail_messages').where({ id }).first();
+    if (!r) return undefined;
+    return {
+      id: r.id,
+      messageKey: r.message_key,
+      messageIdHeader: r.message_id_header,
+      parseStatus: r.parse_status,
+      parseError: r.parse_error,
+      subject: r.subject,
+      from: parseJson(r.from_json, []),
+      to: parseJson(r.to_json, []),
+      cc: parseJson(r.cc_json, []),
+      replyTo: parseJson(r.reply_to_json, []),
+      receivedAt: toIso(r.received_at),
+      text: r.text_body,
+      html: r.html_body,
+      attachments: parseJson(r.attachments_json, []),
+      inReplyTo: r.in_reply_to,
+      references: parseJson(r.references_json, []),
+      size: Number(r.size),
+    };
+  }
+
+  /** Whether a message has a copy in this account (the account owner's visibility). */
+  async belongsTo(messageId: string, accountId: string): Promise<boolean> {
+    return !!(await this.knex('mail_copies').where({ message_id: messageId, account_id: accountId }).first('id'));
+  }
+
+  async copiesOf(messageId: string): Promise<MailCopy[]> {
+    const rows = await this.knex('mail_copies as c')
+      .join('mail_folders as f', 'f.id', 'c.folder_id')
+      .where('c.message_id', messageId)
+      .orderBy('c.created_at')
+      .select('c.id', 'c.account_id', 'f.path', 'c.uid_validity', 'c.uid', 'c.message_id', 'c.flags', 'c.deleted_at');
+    return rows.map(r => ({
+      id: r.id,
+      accountId: r.account_id,
+      folder: r.path,
+      uidValidity: String(r.uid_validity),
+      uid: Number(r.uid),
+      messageId: r.message_id,
+      flags: parseJson(r.flags, []),
+      deletedAt: toIsoOrNull(r.deleted_at),
+    }));
+  }
+
+  async folderStates(accountId: string): Promise<MailFolderState[]> {
+    const rows = await this.knex('mail_folders as f')
+      .where('f.account_id', accountId)
+      .orderBy('f.path')
+      .select(
+        'f.path',
+        'f.uid_validity',
+        'f.last_uid',
+        'f.highest_modseq',
+        'f.last_synced_at',
+        this.knex('mail_copies as c').whereRaw('c.folder_id = f.id').whereNull('c.deleted_at').count('*').as('n'),
+      );
+    return rows.map(r => ({
+      path: r.path,
+      uidValidity: r.uid_validity,
+      lastUid: Number(r.last_uid),
+      highestModseq: r.highest_modseq,
+      lastSyncedAt: toIsoOrNull(r.last_synced_at),
+      messageCount: Number(r.n),
+    }));
+  }
+
+  async counts(accountId: string): Promise<{ messages: number; parsed: number; failed: number; pending: number; deleted: number }> {
+    const live = this.knex('mail_copies').where({ account_id: accountId }).whereNull('deleted_at').select('message_id');
+    const byStatus = await this.knex('mail_messages').whereIn('id', live).groupBy('parse_status').select('parse_status').count('* as n');
+    const n = (s: string) => Number(byStatus.find(r => r.parse_status === s)?.n ?? 0);
+    const deleted = await this.knex('mail_copies').where({ account_id: accountId }).whereNotNull('deleted_at').count('* as n').first();
+    return { messages: n('parsed') + n('failed') + n('pending'), parsed: n('parsed'), failed: n('failed'), pending: n('pending'), deleted: Number(deleted?.n ?? 0) };
+  }
+
+  async failures(accountId: string): Promise<MailSyncFailure[]> {
+    const rows = await this.knex('mail_messages')
+      .whereIn('id', this.knex('mail_copies').where({ account_id: accountId }).select('message_id'))
+      .where({ parse_status: 'failed' })
+      .orderBy('failed_at', 'desc')
+      .select('id', 'message_key', 'parse_error', 'parse_attempts', 'failed_at');
+    return rows.map(r => ({
+      messageId: r.id,
+      messageKey: r.message_key,
+      reason: r.parse_error ?? '',
+      attempts: Number(r.parse_attempts),
+      failedAt: toIso(r.failed_at),
+    }));
+  }
+}

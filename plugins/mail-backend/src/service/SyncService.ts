@@ -1,0 +1,242 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { ImapFlow, ExpungeEvent, FlagsEvent } from 'imapflow';
+import type { MailSyncResult, MailSyncState } from '@cocrm/plugin-mail-common';
+import { toIsoOrNull } from '@cocrm/plugin-access-node';
+import type { AccountStore } from '../database/AccountStore';
+import type { FetchedMessage, FolderCursor, MessageStore } from '../database/MessageStore';
+import type { RawStore } from '../database/RawStore';
+import type { MessageParser } from '../mime/MessageParser';
+import { MailError } from '../errors';
+import { ImapClientFactory, readAll } from './imapClient';
+import type { PasswordCipher } from './PasswordCipher';
+
+export interface SyncOptions {
+  /** messages per transaction: the unit a crash can lose (and a rerun redoes) */
+  batchSize?: number;
+  /** ignore CONDSTORE/QRESYNC (as on Exchange) and use the UID-search fallback */
+  disableModseq?: boolean;
+}
+
+type FolderResult = MailSyncResult['folders'][number];
+
+/**
+ * Pulls IMAP mailboxes into the store exactly once. Per folder: detect a
+ * UIDVALIDITY change (→ idempotent full resync), reflect flag changes and
+ * expunges of what we hold, then fetch `UID last+1:*` in batches, each
+ * committed with its cursor. Parsing happens after the raw is committed, so a
+ * parser failure leaves a stored, visibly failed message — never a gap.
+ * Called by the scheduler (global scope); holds no timers or state of its own.
+ */
+export class SyncService {
+  private readonly batchSize: number;
+  private readonly disableModseq: boolean;
+
+  constructor(
+    private readonly deps: {
+      accounts: AccountStore;
+      messages: MessageStore;
+      raw: RawStore;
+      parser: MessageParser;
+      cipher: PasswordCipher;
+      clientFactory: ImapClientFactory;
+      logger: LoggerService;
+    },
+    options: SyncOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 50;
+    this.disableModseq = options.disableModseq ?? false;
+  }
+
+  async syncAccount(accountId: string): Promise<MailSyncResult> {
+    const { accounts, cipher, clientFactory, logger } = this.deps;
+    const account = await accounts.get(accountId);
+    const connection = await accounts.connection(accountId);
+    if (!account || !connection) throw new MailError(404, 'accountNotFound');
+    const client = clientFactory({
+      host: connection.host,
+      port: connection.port,
+      secure: connection.secure,
+      user: connection.user,
+      password: cipher.decrypt(connection.passwordEncrypted),
+    });
+    // imapflow emits socket errors as events; unhandled they would crash the process
+    client.on('error', (err: Error) => logger.warn(`IMAP error for mail account ${accountId}: ${err.message}`));
+    const result: MailSyncResult = { accountId, folders: [], parsed: 0, failed: 0 };
+    try {
+      await client.connect();
+      const folders = account.folders.length ? account.folders : ['INBOX'];
+      for (const path of folders) {
+        const folder = await this.deps.messages.ensureFolder(accountId, path);
+        result.folders.push(await this.syncFolder(client, folder, result));
+      }
+      // messages committed by an earlier run that stopped before parsing them
+      await this.parseAll(await this.deps.messages.pendingMessageIds(accountId), result);
+      await accounts.recordSync(accountId, new Date(), null);
+      return result;
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      await accounts.recordSync(accountId, new Date(), reason);
+      throw e;
+    } finally {
+      await client.logout().catch(() => client.close());
+    }
+  }
+
+  private async syncFolder(client: ImapFlow, folder: FolderCursor, result: MailSyncResult): Promise<FolderResult> {
+    const { messages } = this.deps;
+    const out: FolderResult = { path: folder.path, added: 0, flagsUpdated: 0, deleted: 0, fullResync: false, changeDetection: 'none' };
+    const qresync = !this.disableModseq && client.enabled.has('QRESYNC') && !!folder.uidValidity && !!folder.highestModseq;
+    const vanished: number[] = [];
+    const flagEvents = new Map<number, string[]>();
+    // with QRESYNC the server reports VANISHED/FETCH during SELECT, i.e. inside getMailboxLock: listen first
+    const onExpunge = (ev: ExpungeEvent) => {
+      if (ev.path === folder.path && ev.uid) vanished.push(ev.uid);
+    };
+    const onFlags = (ev: FlagsEvent) => {
+      if (ev.path === folder.path && ev.uid) flagEvents.set(ev.uid, [...ev.flags]);
+    };
+    client.on('expunge', onExpunge);
+    client.on('flags', onFlags);
+    const lock = await client.getMailboxLock(
+      folder.path,
+      qresync ? { changedSince: BigInt(folder.highestModseq!), uidValidity: BigInt(folder.uidValidity!) } : {},
+    );
+    try {
+      const mailbox = client.mailbox;
+      if (!mailbox) throw new Error(`Mailbox ${folder.path} did not open`);
+      const uidValidity = mailbox.uidValidity.toString();
+      const modseqAvailable = !this.disableModseq && !mailbox.noModseq && mailbox.highestModseq !== undefined;
+
+      if (!folder.uidValidity) {
+        await messages.setUidValidity(folder.id, uidValidity);
+      } else if (folder.uidValidity !== uidValidity) {
+        this.deps.logger.info(`UIDVALIDITY of ${folder.path} changed ${folder.uidValidity} → ${uidValidity}: full resync`);
+        await messages.startFullResync(folder, uidValidity);
+      }
+      let cursor = await messages.folder(folder.id);
+      if (cursor.uidValidity !== uidValidity) throw new Error(`Folder ${folder.path} changed UIDVALIDITY during the sync; retry`);
+      out.fullResync = cursor.resyncFrom !== null;
+
+      if (cursor.lastUid > 0) {
+        const useQresync = qresync && !out.fullResync;
+        const condstore = modseqAvailable && !!cursor.highestModseq;
+        out.changeDetection = 'search';
+        if (condstore) out.changeDetection = 'condstore';
+        if (useQresync) out.changeDetection = 'qresync';
+        const changes = await this.serverChanges(client, cursor, {
+          condstore,
+          vanished: useQresync ? vanished : undefined,
+          flagEvents: useQresync ? flagEvents : undefined,
+        });
+        const applied = await messages.applyChanges(cursor.id, uidValidity, changes.flags, changes.deleted);
+        out.flagsUpdated = applied.flagsUpdated;
+        out.deleted = applied.deleted;
+      }
+
+      // collect first, download after: no IMAP command may run inside a fetch loop
+      const fresh: Array<{ uid: number; flags: string[]; internalDate: Date; modseq: string | null }> = [];
+      for await (const m of client.fetch(`${cursor.lastUid + 1}:*`, { uid: true, flags: true, internalDate: true }, { uid: true })) {
+        // `n:*` always returns the last message, even when its UID is below n
+        if (m.uid > cursor.lastUid) {
+          fresh.push({
+            uid: m.uid,
+            flags: [...(m.flags ?? [])],
+            internalDate: m.internalDate instanceof Date ? m.internalDate : new Date(m.internalDate ?? Date.now()),
+            modseq: m.modseq !== undefined ? m.modseq.toString() : null,
+          });
+        }
+      }
+      fresh.sort((a, b) => a.uid - b.uid);
+      for (let i = 0; i < fresh.length; i += this.batchSize) {
+        const batch = fresh.slice(i, i + this.batchSize);
+        const items: FetchedMessage[] = [];
+        for (const m of batch) {
+          const download = await client.download(String(m.uid), undefined, { uid: true });
+          // expunged between FETCH and download: nothing to store, the cursor may pass it
+          if (!download.content) continue;
+          items.push({ ...m, raw: await readAll(download.content) });
+        }
+        const toParse = await messages.ingestBatch(cursor, uidValidity, items, batch[batch.length - 1].uid);
+        out.added += items.length;
+        await this.parseAll(toParse, result);
+      }
+
+      cursor = await messages.folder(folder.id);
+      if (cursor.resyncFrom) out.deleted += await messages.finishFullResync(cursor, uidValidity);
+      await messages.setHighestModseq(folder.id, uidValidity, modseqAvailable ? mailbox.highestModseq!.toString() : null);
+      return out;
+    } finally {
+      lock.release();
+      client.off('expunge', onExpunge);
+      client.off('flags', onFlags);
+    }
+  }
+
+  /**
+   * Flag changes and deletions of the messages we already hold. CONDSTORE
+   * narrows the flag fetch to what changed since our MODSEQ; QRESYNC reports
+   * expunges as VANISHED; without them (Exchange) we fetch all flags and
+   * compare a UID SEARCH against our copies.
+   */
+  private async serverChanges(
+    client: ImapFlow,
+    cursor: FolderCursor,
+    mode: { condstore: boolean; vanished?: number[]; flagEvents?: Map<number, string[]> },
+  ): Promise<{ flags: Map<number, string[]>; deleted: number[] }> {
+    const range = `1:${cursor.lastUid}`;
+    const flags = new Map<number, string[]>(mode.flagEvents ?? []);
+    const fetchOptions = mode.condstore ? { uid: true, changedSince: BigInt(cursor.highestModseq!) } : { uid: true };
+    for await (const m of client.fetch(range, { uid: true, flags: true }, fetchOptions)) {
+      if (m.uid <= cursor.lastUid && m.flags) flags.set(m.uid, [...m.flags]);
+    }
+    if (mode.vanished) return { flags, deleted: mode.vanished.filter(uid => uid <= cursor.lastUid) };
+    const onServer = new Set(((await client.search({ uid: range }, { uid: true })) || []) as number[]);
+    const ours = await this.deps.messages.liveUids(cursor.id, cursor.uidValidity!);
+    return { flags, deleted: ours.filter(uid => uid <= cursor.lastUid && !onServer.has(uid)) };
+  }
+
+  private async parseAll(ids: string[], result: MailSyncResult): Promise<void> {
+    for (const id of ids) {
+      if (await this.parseOne(id)) result.parsed++;
+      else result.failed++;
+    }
+  }
+
+  /** Parses one stored message from its raw; records the reason on failure. Returns success. */
+  private async parseOne(messageId: string): Promise<boolean> {
+    const { messages, raw, parser, logger } = this.deps;
+    const input = await messages.parseInput(messageId);
+    if (!input || input.status === 'parsed') return true;
+    try {
+      const parsed = await parser.parse(await raw.get(input.rawRef));
+      await messages.markParsed(messageId, parsed);
+      return true;
+    } catch (e) {
+      const reason = e instanceof Error ? e.message || e.name : String(e);
+      logger.warn(`Mail message ${messageId} failed to parse: ${reason}`);
+      await messages.markFailed(messageId, reason);
+      return false;
+    }
+  }
+
+  /** Re-parses a failed message from its stored raw (after a parser fix). */
+  async retryFailed(messageId: string): Promise<boolean> {
+    const input = await this.deps.messages.parseInput(messageId);
+    if (!input) throw new MailError(404, 'messageNotFound');
+    if (input.status !== 'failed') throw new MailError(409, 'notFailed');
+    return this.parseOne(messageId);
+  }
+
+  async syncState(accountId: string): Promise<MailSyncState> {
+    const status = await this.deps.accounts.syncStatus(accountId);
+    if (!status) throw new MailError(404, 'accountNotFound');
+    return {
+      accountId,
+      lastSyncAt: toIsoOrNull(status.lastSyncAt),
+      lastError: status.lastError,
+      folders: await this.deps.messages.folderStates(accountId),
+      counts: await this.deps.messages.counts(accountId),
+      failures: await this.deps.messages.failures(accountId),
+    };
+  }
+}
