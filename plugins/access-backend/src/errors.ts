@@ -4,7 +4,7 @@ import {
   AccessLocale,
   AccessMessageKey,
   Label,
-  accessLocaleFromAcceptLanguage,
+  localeFromAcceptLanguage,
   accessMessage,
   isAccessMessageKey,
 } from '@cocrm/plugin-access-common';
@@ -127,7 +127,7 @@ export class AccessError extends Error {
 
 /** Writes AccessErrors in the caller's language; anything else goes on to Backstage's handler. */
 export const accessErrorHandler: ErrorRequestHandler = (err, req, res, next) => {
-  const locale = accessLocaleFromAcceptLanguage(req.get('accept-language'));
+  const locale = localeFromAcceptLanguage(req.get('accept-language'));
   if (err instanceof AccessError) {
     res.status(err.status).json(err.toBody(locale));
     return;

@@ -3,7 +3,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
 import {
-  accessLocaleFromAcceptLanguage,
+  localeFromAcceptLanguage,
   auditQuerySchema,
   handoverRequestSchema,
   roleCreateSchema,
@@ -53,7 +53,7 @@ export function createRouter(options: RouterOptions): express.Router {
       credentials,
       actor: principal.userEntityRef ?? `service:${principal.subject ?? 'unknown'}`,
       userRef: principal.type === 'user' ? principal.userEntityRef : undefined,
-      locale: accessLocaleFromAcceptLanguage(req.get('accept-language')),
+      locale: localeFromAcceptLanguage(req.get('accept-language')),
     };
   };
   const id = (req: Request, name: string, notFound: 'roleNotFound' | 'memberNotFound' | 'grantNotFound') => {

@@ -1,4 +1,4 @@
-import { AccessLocale } from './model';
+import { messageCatalog } from './i18n';
 
 /** Texts the access backend sends in API errors, in the caller's language. */
 const zh = {
@@ -77,18 +77,7 @@ const en: Record<AccessMessageKey, string> = {
   handoverBlocked: 'Resolve the problems before handing over',
 };
 
-const catalogs: Record<AccessLocale, Record<AccessMessageKey, string>> = { 'zh-CN': zh, en };
+const catalog = messageCatalog(zh, en);
 
-export function accessMessage(locale: AccessLocale, key: AccessMessageKey, vars: Record<string, string | number> = {}): string {
-  return catalogs[locale][key].replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
-}
-
-export function isAccessMessageKey(key: string): key is AccessMessageKey {
-  return key in zh;
-}
-
-export function accessLocaleFromAcceptLanguage(header: string | undefined): AccessLocale {
-  if (!header) return 'zh-CN';
-  const first = header.split(',')[0]?.trim().toLowerCase() ?? '';
-  return first.startsWith('en') ? 'en' : 'zh-CN';
-}
+export const accessMessage = catalog.message;
+export const isAccessMessageKey = catalog.isKey;

@@ -1,3 +1,4 @@
+import { localeFromAcceptLanguage, messageCatalog } from '@cocrm/plugin-access-common';
 /**
  * Validation and error messages the backend sends, in the caller's language
  * (Accept-Language). The frontend has its own translation refs for UI text;
@@ -105,32 +106,8 @@ const en: Record<MessageKey, string> = {
 
 export type CrmMessageKey = MessageKey;
 
-const catalogs: Record<CrmLocale, Record<MessageKey, string>> = { 'zh-CN': zh, en };
+const catalog = messageCatalog(zh, en);
 
-export function crmMessage(
-  locale: CrmLocale,
-  key: MessageKey,
-  vars: Record<string, string | number> = {},
-): string {
-  return catalogs[locale][key].replace(/\{(\w+)\}/g, (_, k: string) =>
-    k in vars ? String(vars[k]) : `{${k}}`,
-  );
-}
-
-/** Picks the caller's language from an Accept-Language header; Chinese by default. */
-export function localeFromAcceptLanguage(header: string | undefined): CrmLocale {
-  if (!header) return 'zh-CN';
-  const first = header
-    .split(',')
-    .map(part => {
-      const [tag, q] = part.trim().split(';q=');
-      return { tag: tag.toLowerCase(), q: q ? Number(q) : 1 };
-    })
-    .sort((a, b) => b.q - a.q)
-    .find(l => l.tag.startsWith('zh') || l.tag.startsWith('en'));
-  return first && first.tag.startsWith('en') ? 'en' : 'zh-CN';
-}
-
-export function isCrmMessageKey(key: string): key is CrmMessageKey {
-  return Object.prototype.hasOwnProperty.call(zh, key);
-}
+export const crmMessage = catalog.message;
+export const isCrmMessageKey = catalog.isKey;
+export { localeFromAcceptLanguage };

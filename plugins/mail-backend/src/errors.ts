@@ -1,7 +1,8 @@
 import type { ErrorRequestHandler } from 'express';
 import type { z } from 'zod';
 import type { AccessLocale } from '@cocrm/plugin-access-common';
-import { MailMessageKey, isMailMessageKey, mailLocaleFromAcceptLanguage, mailMessage } from '@cocrm/plugin-mail-common';
+import { MailMessageKey, isMailMessageKey, mailMessage } from '@cocrm/plugin-mail-common';
+import { localeFromAcceptLanguage } from '@cocrm/plugin-access-common';
 
 type Status = 400 | 403 | 404 | 409;
 
@@ -43,7 +44,7 @@ export const mailErrorHandler: ErrorRequestHandler = (err, req, res, next) => {
     next(err);
     return;
   }
-  const locale = mailLocaleFromAcceptLanguage(req.header('accept-language'));
+  const locale = localeFromAcceptLanguage(req.header('accept-language'));
   res.status(err.status).json({
     error: {
       name: err.name,

@@ -1,4 +1,4 @@
-import type { AccessLocale } from '@cocrm/plugin-access-common';
+import { messageCatalog } from '@cocrm/plugin-access-common';
 
 /** Texts the mail backend sends in API errors and sync failures, in the caller's language. */
 const zh = {
@@ -33,18 +33,7 @@ const en: Record<MailMessageKey, string> = {
   syncFailed: 'Sync failed: {reason}',
 };
 
-const catalogs: Record<AccessLocale, Record<MailMessageKey, string>> = { 'zh-CN': zh, en };
+const catalog = messageCatalog(zh, en);
 
-export function mailMessage(locale: AccessLocale, key: MailMessageKey, vars: Record<string, string | number> = {}): string {
-  return catalogs[locale][key].replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
-}
-
-export function isMailMessageKey(key: string): key is MailMessageKey {
-  return key in zh;
-}
-
-export function mailLocaleFromAcceptLanguage(header: string | undefined): AccessLocale {
-  if (!header) return 'zh-CN';
-  const first = header.split(',')[0]?.trim().toLowerCase() ?? '';
-  return first.startsWith('en') ? 'en' : 'zh-CN';
-}
+export const mailMessage = catalog.message;
+export const isMailMessageKey = catalog.isKey;

@@ -1,14 +1,8 @@
 import type { ErrorRequestHandler } from 'express';
 import type { z } from 'zod';
 import type { AccessLocale, Label } from '@cocrm/plugin-access-common';
-import {
-  InstanceStatus,
-  TaskStatus,
-  WorkflowMessageKey,
-  isWorkflowMessageKey,
-  workflowLocaleFromAcceptLanguage,
-  workflowMessage,
-} from '@cocrm/plugin-workflow-common';
+import { InstanceStatus, TaskStatus, WorkflowMessageKey, isWorkflowMessageKey, workflowMessage } from '@cocrm/plugin-workflow-common';
+import { localeFromAcceptLanguage } from '@cocrm/plugin-access-common';
 
 /** A message variable: plain, or a label that is written in the caller's language. */
 export type MessageVar = string | number | Label;
@@ -101,11 +95,11 @@ export const taskStatusLabel = (s: TaskStatus) => label(TASK_STATUS_KEYS[s]);
 /** Writes WorkflowErrors in the caller's language; anything else goes on to Backstage's handler. */
 export const workflowErrorHandler: ErrorRequestHandler = (err, req, res, next) => {
   if (err instanceof WorkflowError) {
-    res.status(err.status).json(err.toBody(workflowLocaleFromAcceptLanguage(req.get('accept-language'))));
+    res.status(err.status).json(err.toBody(localeFromAcceptLanguage(req.get('accept-language'))));
     return;
   }
   if (err && (err as { type?: string }).type === 'entity.parse.failed') {
-    res.status(400).json(new WorkflowError(400, 'badRequest').toBody(workflowLocaleFromAcceptLanguage(req.get('accept-language'))));
+    res.status(400).json(new WorkflowError(400, 'badRequest').toBody(localeFromAcceptLanguage(req.get('accept-language'))));
     return;
   }
   next(err);

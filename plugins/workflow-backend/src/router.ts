@@ -3,23 +3,8 @@ import Router from 'express-promise-router';
 import { BackstageCredentials, HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
 import { AuthorizeResult, BasicPermission } from '@backstage/plugin-permission-common';
 import type { AccessLocale } from '@cocrm/plugin-access-common';
-import {
-  addSignerSchema,
-  ccSchema,
-  commentSchema,
-  decisionSchema,
-  delegationCreateSchema,
-  flowPublishSchema,
-  pageQuerySchema,
-  resubmitSchema,
-  returnSchema,
-  transferSchema,
-  workflowFlowCreatePermission,
-  workflowFlowDeletePermission,
-  workflowFlowReadPermission,
-  workflowFlowUpdatePermission,
-  workflowLocaleFromAcceptLanguage,
-} from '@cocrm/plugin-workflow-common';
+import { addSignerSchema, ccSchema, commentSchema, decisionSchema, delegationCreateSchema, flowPublishSchema, pageQuerySchema, resubmitSchema, returnSchema, transferSchema, workflowFlowCreatePermission, workflowFlowDeletePermission, workflowFlowReadPermission, workflowFlowUpdatePermission } from '@cocrm/plugin-workflow-common';
+import { localeFromAcceptLanguage } from '@cocrm/plugin-access-common';
 import { z } from 'zod';
 import { WorkflowError, parseInput, workflowErrorHandler } from './errors';
 import type { Workflow } from './createWorkflow';
@@ -56,7 +41,7 @@ export async function createRouter(deps: { workflow: Workflow; httpAuth: HttpAut
       : await httpAuth.credentials(req, { allow: ['user'] });
     const principal = credentials.principal as { type: string; userEntityRef?: string; subject?: string };
     const actor = principal.type === 'user' ? principal.userEntityRef! : `service:${principal.subject ?? 'unknown'}`;
-    return { credentials, actor, locale: workflowLocaleFromAcceptLanguage(req.get('accept-language')) };
+    return { credentials, actor, locale: localeFromAcceptLanguage(req.get('accept-language')) };
   };
 
   const require = async (c: RequestContext, permission: BasicPermission) => {

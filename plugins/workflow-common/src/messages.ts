@@ -1,4 +1,4 @@
-import type { AccessLocale, Label } from '@cocrm/plugin-access-common';
+import { messageCatalog } from '@cocrm/plugin-access-common';
 
 /** Texts the workflow backend sends in API errors and definition problems, in the caller's language. */
 const zh = {
@@ -133,23 +133,9 @@ const en: Record<WorkflowMessageKey, string> = {
   problemTypeMismatch: 'The flow is for "{type}" but the registered type is "{expected}"',
 };
 
-const catalogs: Record<AccessLocale, Record<WorkflowMessageKey, string>> = { 'zh-CN': zh, en };
+const catalog = messageCatalog(zh, en);
 
-export function workflowMessage(locale: AccessLocale, key: WorkflowMessageKey, vars: Record<string, string | number> = {}): string {
-  return catalogs[locale][key].replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
-}
-
+export const workflowMessage = catalog.message;
 /** A message in both languages, for problems that are listed rather than thrown. */
-export function workflowLabel(key: WorkflowMessageKey, vars: Record<string, string | number> = {}): Label {
-  return { 'zh-CN': workflowMessage('zh-CN', key, vars), en: workflowMessage('en', key, vars) };
-}
-
-export function isWorkflowMessageKey(key: string): key is WorkflowMessageKey {
-  return key in zh;
-}
-
-export function workflowLocaleFromAcceptLanguage(header: string | undefined): AccessLocale {
-  if (!header) return 'zh-CN';
-  const first = header.split(',')[0]?.trim().toLowerCase() ?? '';
-  return first.startsWith('en') ? 'en' : 'zh-CN';
-}
+export const workflowLabel = catalog.label;
+export const isWorkflowMessageKey = catalog.isKey;
