@@ -99,6 +99,9 @@ describe.each(databases.eachSupportedId())('workflow HTTP API on %s', (databaseI
     const outcome = await service().get(`/outcome?documentType=crm.contract&documentId=${doc.id}`);
     expect(outcome.body).toMatchObject({ instanceId: id, status: 'approved', outcome: 'approved' });
     expect((await service().get('/outcome?documentType=crm.contract&documentId=nope')).status).toBe(404);
+    // a person learns the outcome only of an approval they may see
+    expect((await as('sunli').get(`/outcome?documentType=crm.contract&documentId=${doc.id}`)).status).toBe(200);
+    expect((await as('wufang').get(`/outcome?documentType=crm.contract&documentId=${doc.id}`)).status).toBe(404);
   });
 
   it('lets the applicant withdraw and the approver then gets a 410 in Chinese', async () => {

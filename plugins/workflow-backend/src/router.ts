@@ -55,16 +55,19 @@ export async function createRouter(deps: { workflow: Workflow; httpAuth: HttpAut
     res.status(201).json(await engine.submit(c.actor, req.body));
   });
 
-  router.get('/instances/:id', async (req, res) => {
-    const c = await ctx(req);
-    const detail = await engine.detail(req.params.id);
+  /** The instance with its timeline, for participants and holders of the read permission; others get 404 so ids do not leak. */
+  const visibleDetail = async (c: RequestContext, id: string) => {
+    const detail = await engine.detail(id);
     const participant =
       detail.instance.applicant === c.actor ||
       detail.tasks.some(t => t.assignee === c.actor || t.onBehalfOf === c.actor) ||
       detail.cc.some(x => x.user === c.actor);
-    // not visible reads as not found, so ids do not leak
     if (!participant && !(await access.canRead(c.credentials, detail.instance))) throw new WorkflowError(404, 'instanceNotFound');
-    res.json(detail);
+    return detail;
+  };
+
+  router.get('/instances/:id', async (req, res) => {
+    res.json(await visibleDetail(await ctx(req), req.params.id));
   });
 
   router.post('/instances/:id/resubmit', async (req, res) => {
@@ -95,10 +98,12 @@ export async function createRouter(deps: { workflow: Workflow; httpAuth: HttpAut
 
   /** The recoverable status query: plugins ask where their document's approval stands. */
   router.get('/outcome', async (req, res) => {
-    await ctx(req, true);
+    const c = await ctx(req, true);
     const q = parseInput(outcomeQuery, req.query);
     const outcome = await engine.outcome(q.documentType, q.documentId);
     if (!outcome) throw new WorkflowError(404, 'instanceNotFound');
+    // plugins ask for their documents; a person only about an approval they may see
+    if (c.credentials.principal.type === 'user') await visibleDetail(c, outcome.instanceId);
     res.json(outcome);
   });
 
