@@ -103,7 +103,7 @@ export async function createRouter(deps: { workflow: Workflow; httpAuth: HttpAut
     const outcome = await engine.outcome(q.documentType, q.documentId);
     if (!outcome) throw new WorkflowError(404, 'instanceNotFound');
     // plugins ask for their documents; a person only about an approval they may see
-    if (c.credentials.principal.type === 'user') await visibleDetail(c, outcome.instanceId);
+    if (!c.actor.startsWith('service:')) await visibleDetail(c, outcome.instanceId);
     res.json(outcome);
   });
 
