@@ -125,3 +125,23 @@ test('the receiver now manages the handed-over customer and its timeline says so
   await page.getByTestId('crm-tab-timeline').click();
   await expect(page.getByText(/移交/).first()).toBeVisible();
 });
+
+test('the administrator finds the handover and the role change in the audit log and exports it', async ({ page }) => {
+  await signInAs(page, 'lijun');
+  await openSettings(page);
+  await page.getByTestId('access-tab-audit').click();
+  // 客户管理: the handover wrote one entry per customer
+  await page.getByTestId('access-audit-action').fill('移交');
+  await page.getByRole('option', { name: '移交', exact: true }).click();
+  const grid = page.getByTestId('access-audit-grid');
+  await expect(grid.getByText(SALES_1_CUSTOMER)).toBeVisible();
+  await expect(grid.getByText('宁波海泰塑胶制品有限公司')).toHaveCount(0);
+  const download = page.waitForEvent('download');
+  await page.getByTestId('access-audit-export').click();
+  expect((await download).suggestedFilename()).toMatch(/^审计日志.*\.xlsx$/);
+
+  // 系统设置: the change of the 客服专员 role made in the first test
+  await page.getByRole('combobox', { name: '来源' }).click();
+  await page.getByRole('option', { name: '系统设置' }).click();
+  await expect(grid.getByText('客服专员').first()).toBeVisible();
+});
