@@ -111,7 +111,11 @@ export type DocumentFieldKind = (typeof DOCUMENT_FIELD_KINDS)[number];
 /** A document type as the plugin owning it registers it (contract, quote, expense request …). */
 export interface DocumentTypeSpec {
   type: string;
+  /** the plugin owning the type: only its service identity submits and resubmits for it */
+  pluginId: string;
   label: { 'zh-CN': string; en: string };
+  /** the document's page in the portal, `{id}` replaced by the document id, e.g. `/crm/contracts/{id}` */
+  link: string;
   /** the fields of its snapshot that flows may test or take approvers from */
   fields: Array<{ name: string; label: { 'zh-CN': string; en: string }; kind: DocumentFieldKind }>;
 }

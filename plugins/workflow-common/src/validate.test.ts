@@ -5,6 +5,8 @@ import { conditionHolds, selectBranch } from './conditions';
 import { workflowPermissions } from './model';
 
 const CONTRACT: DocumentTypeSpec = {
+  pluginId: 'crm',
+  link: '/crm/contracts/{id}',
   type: 'crm.contract',
   label: { 'zh-CN': '合同', en: 'Contract' },
   fields: [

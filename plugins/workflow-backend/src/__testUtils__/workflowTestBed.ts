@@ -75,6 +75,8 @@ export const ROLE_MEMBERS: Record<string, string[]> = {
 };
 
 export const CONTRACT_TYPE: DocumentTypeSpec = {
+  pluginId: 'crm',
+  link: '/crm/contracts/{id}',
   type: 'crm.contract',
   label: { 'zh-CN': '合同', en: 'Contract' },
   fields: [
