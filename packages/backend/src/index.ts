@@ -1,5 +1,6 @@
 import { createBackend } from '@backstage/backend-defaults';
 import { accessModuleCrm } from '@cocrm/plugin-crm-backend';
+import { accessModuleWorkflow } from '@cocrm/plugin-workflow-backend';
 import { demoAuthProviderModule, demoSignInPlugin } from './modules/demoSignIn';
 
 const backend = createBackend();
@@ -34,5 +35,9 @@ backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@cocrm/plugin-crm-backend'));
 backend.add(accessModuleCrm);
+
+// approvals (审批): the engine, the inbox API, approve-by-mail; document types come from modules
+backend.add(import('@cocrm/plugin-workflow-backend'));
+backend.add(accessModuleWorkflow);
 
 backend.start();

@@ -6,3 +6,4 @@ export type { ReturnTarget, ResubmitChanges } from './service/ApprovalEngine';
 export type { RoleMembers, OrgSource } from './service/RoutePlanner';
 export type { DocumentTypeRegistry } from './service/FlowService';
 export { WorkflowError } from './errors';
+export { accessModuleWorkflow } from './accessModule';
