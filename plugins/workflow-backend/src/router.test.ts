@@ -1,10 +1,12 @@
+import { createBackendModule } from '@backstage/backend-plugin-api';
 import { TestDatabaseId, mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult, PolicyDecision } from '@backstage/plugin-permission-common';
 import { SUITE_RULES } from '@cocrm/plugin-access-common';
+import { workflowDocumentTypesExtensionPoint } from '@cocrm/plugin-workflow-node';
 import request from 'supertest';
 import { workflowPlugin } from './plugin';
-import { approval, contract, databases, flow, group, orgEntities, user, users } from './__testUtils__/workflowTestBed';
+import { CONTRACT_TYPE, approval, contract, databases, flow, group, orgEntities, user, users } from './__testUtils__/workflowTestBed';
 
 jest.setTimeout(60_000);
 
@@ -22,6 +24,20 @@ function decide(ref: string | undefined, permission: string): PolicyDecision {
   return { result: AuthorizeResult.DENY };
 }
 
+/** The CRM's registration of contracts, as its backend module does it. */
+const crmContracts = createBackendModule({
+  pluginId: 'workflow',
+  moduleId: 'test-crm-contracts',
+  register(reg) {
+    reg.registerInit({
+      deps: { types: workflowDocumentTypesExtensionPoint },
+      async init({ types }) {
+        types.addDocumentTypes(CONTRACT_TYPE);
+      },
+    });
+  },
+});
+
 describe.each(databases.eachSupportedId())('workflow HTTP API on %s', (databaseId: TestDatabaseId) => {
   let agent: ReturnType<typeof request>;
 
@@ -33,7 +49,7 @@ describe.each(databases.eachSupportedId())('workflow HTTP API on %s', (databaseI
       authorizeConditional: async (reqs, { credentials }) => reqs.map(r => decide(refOf(credentials), r.permission.name) as never),
     });
     const { server } = await startTestBackend({
-      features: [workflowPlugin, mockServices.database.factory({ knex }), catalogServiceMock.factory({ entities: orgEntities() }), permissions.factory],
+      features: [workflowPlugin, crmContracts, mockServices.database.factory({ knex }), catalogServiceMock.factory({ entities: orgEntities() }), permissions.factory],
     });
     agent = request(server);
   });
@@ -46,9 +62,11 @@ describe.each(databases.eachSupportedId())('workflow HTTP API on %s', (databaseI
       put: (url: string, body: object) => agent.put(`/api/workflow${url}`).set('Authorization', auth).set('Accept-Language', locale).send(body),
     };
   };
+  // the CRM's service identity: only it submits contracts
+  const crm = () => mockCredentials.service.header({ onBehalfOf: mockCredentials.service('plugin:crm'), targetPluginId: 'workflow' });
   const service = () => ({
-    get: (url: string) => agent.get(`/api/workflow${url}`).set('Authorization', mockCredentials.service.header()),
-    post: (url: string, body: object) => agent.post(`/api/workflow${url}`).set('Authorization', mockCredentials.service.header()).send(body),
+    get: (url: string) => agent.get(`/api/workflow${url}`).set('Authorization', crm()),
+    post: (url: string, body: object) => agent.post(`/api/workflow${url}`).set('Authorization', crm()).send(body),
   });
 
   it('runs a contract from publishing the flow to the outcome query', async () => {

@@ -3,7 +3,7 @@ import Router from 'express-promise-router';
 import { BackstageCredentials, HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
 import { AuthorizeResult, BasicPermission } from '@backstage/plugin-permission-common';
 import type { AccessLocale } from '@cocrm/plugin-access-common';
-import { addSignerSchema, ccSchema, commentSchema, decisionSchema, delegationCreateSchema, flowPublishSchema, pageQuerySchema, resubmitSchema, returnSchema, transferSchema, workflowFlowCreatePermission, workflowFlowDeletePermission, workflowFlowReadPermission, workflowFlowUpdatePermission } from '@cocrm/plugin-workflow-common';
+import { addSignerSchema, ccSchema, commentSchema, decisionSchema, delegationCreateSchema, flowPublishSchema, pageQuerySchema, resubmitSchema, returnSchema, transferSchema, userRefSchema, workflowFlowCreatePermission, workflowFlowDeletePermission, workflowFlowReadPermission, workflowFlowUpdatePermission } from '@cocrm/plugin-workflow-common';
 import { localeFromAcceptLanguage } from '@cocrm/plugin-access-common';
 import { z } from 'zod';
 import { WorkflowError, parseInput, workflowErrorHandler } from './errors';
@@ -18,6 +18,7 @@ interface RequestContext {
   locale: AccessLocale;
 }
 
+const resubmitOnBehalfSchema = resubmitSchema.extend({ applicant: userRefSchema.optional() });
 const optionalComment = z.object({ comment: z.string().trim().max(2000, 'tooLong').optional() });
 const deleteQuery = z.object({ version: z.coerce.number('required').int('invalidValue') });
 const outcomeQuery = z.object({ documentType: z.string('required').min(1, 'required'), documentId: z.string('required').min(1, 'required') });
@@ -70,9 +71,10 @@ export async function createRouter(deps: { workflow: Workflow; httpAuth: HttpAut
     res.json(await visibleDetail(await ctx(req), req.params.id));
   });
 
+  // the applicant, or the owning plugin on the applicant's behalf (WorkflowClient.resubmit sends `applicant`)
   router.post('/instances/:id/resubmit', async (req, res) => {
-    const c = await ctx(req);
-    res.json(await engine.resubmit(c.actor, req.params.id, parseInput(resubmitSchema, req.body)));
+    const c = await ctx(req, true);
+    res.json(await engine.resubmit(c.actor, req.params.id, parseInput(resubmitOnBehalfSchema, req.body)));
   });
   router.post('/instances/:id/withdraw', async (req, res) => {
     const c = await ctx(req);

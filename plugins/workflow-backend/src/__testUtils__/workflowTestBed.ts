@@ -14,7 +14,7 @@ import {
   Step,
   WorkflowTask,
 } from '@cocrm/plugin-workflow-common';
-import { createWorkflow } from '../createWorkflow';
+import { WorkflowDelivery, createWorkflow } from '../createWorkflow';
 import { WorkflowError } from '../errors';
 
 /** Every database the suite must run on; PostgreSQL comes from BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING. */
@@ -120,7 +120,7 @@ export function contract(overrides: Partial<DocumentSubmission> = {}): DocumentS
   };
 }
 
-export async function startWorkflow(databaseId: TestDatabaseId) {
+export async function startWorkflow(databaseId: TestDatabaseId, options: { delivery?: WorkflowDelivery } = {}) {
   const knex: Knex = await databases.init(databaseId);
   await knex.migrate.latest({ directory: path.resolve(__dirname, '../../migrations') });
   const org = buildOrgSnapshot(orgEntities());
@@ -132,6 +132,7 @@ export async function startWorkflow(databaseId: TestDatabaseId) {
     documentTypes: new Map([[CONTRACT_TYPE.type, CONTRACT_TYPE]]),
     // every call a millisecond later: orders are deterministic on both databases
     now: () => new Date((clock += 1)),
+    delivery: options.delivery,
   });
 
   /** Replaces the live flow of contracts (deleting the previous one). */

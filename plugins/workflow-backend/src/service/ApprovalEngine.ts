@@ -32,6 +32,8 @@ import {
 } from '../database/rows';
 import { RoutePlanner } from './RoutePlanner';
 import { Transition } from './Transition';
+import type { DocumentTypeRegistry } from './FlowService';
+import type { OutboxRecorder } from '../outbox/OutboxRecorder';
 import { TaskState, evaluateNode } from './nodeRules';
 
 const OPEN: TaskStatus[] = ['pending', 'queued', 'waiting'];
@@ -52,7 +54,12 @@ export interface ResubmitChanges {
   amount?: number | null;
   fields?: Record<string, unknown>;
   chosenApprovers?: Record<string, string[]>;
+  /** the applicant the owning plugin resubmits for (service callers only) */
+  applicant?: string;
 }
+
+/** Plugins call with their service identity, `service:plugin:<pluginId>` (see the router). */
+const isService = (actor: string) => actor.startsWith('service:');
 
 const toState = (t: TaskRow): TaskState => ({ id: t.id, status: t.status, origin: t.origin, parentTaskId: t.parent_task_id, seq: Number(t.seq) });
 
@@ -74,6 +81,10 @@ export class ApprovalEngine {
       instances: InstanceStore;
       delegations: DelegationStore;
       planner: RoutePlanner;
+      /** who owns which document type: only the owning plugin's service identity submits for it */
+      documentTypes: DocumentTypeRegistry;
+      /** the side effects every commit writes (same transaction) and hands to delivery after it */
+      outbox: OutboxRecorder;
       now?: () => Date;
     },
   ) {
@@ -85,8 +96,9 @@ export class ApprovalEngine {
   /** 提交: starts an instance on the document type's current flow version. */
   async submit(actor: string, input: DocumentSubmission): Promise<WorkflowInstance> {
     const doc: DocumentSubmission = parseInput(documentSubmissionSchema, input);
-    // plugins submit with their service identity on behalf of the applicant
-    if (actor !== doc.applicant && !actor.startsWith('service:')) throw new WorkflowError(403, 'notInitiator');
+    // plugins submit with their service identity on behalf of the applicant, each only for its own types
+    if (isService(actor)) this.requireOwningPlugin(actor, doc.type);
+    else if (actor !== doc.applicant) throw new WorkflowError(403, 'notInitiator');
     const flow = await this.deps.flows.byDocumentType(doc.type);
     const version = flow && (await this.deps.flows.version(flow.id, flow.currentVersion));
     if (!flow || !version) throw new WorkflowError(404, 'noFlowForType', { type: doc.type });
@@ -117,10 +129,12 @@ export class ApprovalEngine {
       updated_at: now,
       finished_at: null,
     };
+    let committed: Transition | undefined;
     try {
       await this.deps.knex.transaction(async trx => {
         await this.deps.instances.insertInstance(trx, { ...row, version: 1 });
         const tx = new Transition(trx, { ...row }, plan, now, 0);
+        committed = tx;
         tx.log({ action: 'submit', actor, onBehalfOf: actor === doc.applicant ? null : doc.applicant, detail: { flowVersion: version.number } });
         await this.activate(tx, 0);
         await this.commit(tx);
@@ -129,6 +143,7 @@ export class ApprovalEngine {
       if (isUniqueViolation(e)) throw new WorkflowError(409, 'alreadyInApproval');
       throw e;
     }
+    this.deps.outbox.committed(committed!);
     return instanceFromRow((await this.deps.instances.get(row.id))!);
   }
 
@@ -281,7 +296,11 @@ export class ApprovalEngine {
   async resubmit(actor: string, instanceId: string, changes: ResubmitChanges = {}): Promise<WorkflowInstance> {
     const before = await this.deps.instances.get(instanceId);
     if (!before) throw new WorkflowError(404, 'instanceNotFound');
-    if (actor !== before.applicant) throw new WorkflowError(403, 'notInitiator');
+    if (isService(actor)) {
+      // the owning plugin resubmits its document for the applicant, and must say for whom
+      this.requireOwningPlugin(actor, before.document_type);
+      if (changes.applicant !== before.applicant) throw new WorkflowError(403, 'notInitiator');
+    } else if (actor !== before.applicant) throw new WorkflowError(403, 'notInitiator');
     if (before.status !== 'returned') throw new WorkflowError(409, 'notReturned');
     const fields = changes.fields ?? parseJson<Record<string, unknown>>(before.fields, {});
     const storedAmount = before.amount === null ? null : Number(before.amount);
@@ -315,7 +334,7 @@ export class ApprovalEngine {
         ...(plan ? { plan: JSON.stringify(plan) } : {}),
       });
       if (plan) tx.plan = plan;
-      tx.log({ action: 'resubmit', actor, detail: { policy: plan ? 'restart' : 'jump-back', position: jumpTo } });
+      tx.log({ action: 'resubmit', actor, onBehalfOf: actor === before.applicant ? null : before.applicant, detail: { policy: plan ? 'restart' : 'jump-back', position: jumpTo } });
       await this.activate(tx, jumpTo);
     });
     return instanceFromRow((await this.deps.instances.get(instanceId))!);
@@ -415,20 +434,29 @@ export class ApprovalEngine {
   // ------------------------------------------------------------ internals
 
   private async transition<T>(instanceId: string, fn: (tx: Transition) => Promise<T>): Promise<T> {
-    return this.deps.knex.transaction(async trx => {
+    let committed: Transition | undefined;
+    const result = await this.deps.knex.transaction(async trx => {
       const row = await this.deps.instances.lock(trx, instanceId);
       if (!row) throw new WorkflowError(404, 'instanceNotFound');
       const seqBase = await this.deps.instances.lastSeq(trx, instanceId);
-      const tx = new Transition(trx, row, parseJson<InstancePlan>(row.plan, { policies: undefined as never, route: [], department: null }), this.now(), seqBase);
-      const result = await fn(tx);
+      const before = await this.deps.outbox.snapshot(trx, row);
+      const plan = parseJson<InstancePlan>(row.plan, { policies: undefined as never, route: [], department: null });
+      const tx = new Transition(trx, row, plan, this.now(), seqBase, before);
+      const value = await fn(tx);
       await this.commit(tx);
-      return result;
+      committed = tx;
+      return value;
     });
+    this.deps.outbox.committed(committed!);
+    return result;
   }
 
   private async commit(tx: Transition) {
     await this.deps.instances.insertActions(tx.trx, tx.row.id, tx.firstSeq, tx.actions, tx.now);
-    await this.deps.instances.updateInstance(tx.trx, tx.row.id, { ...tx.patch, version: Number(tx.row.version) + 1, updated_at: tx.now });
+    const version = Number(tx.row.version) + 1;
+    await this.deps.instances.updateInstance(tx.trx, tx.row.id, { ...tx.patch, version, updated_at: tx.now });
+    // what the transition causes outside the database, in the same transaction: it happens if and only if the transition does
+    await this.deps.outbox.record(tx, version);
   }
 
   private async withTaskInstance<T>(taskId: string, fn: (tx: Transition, task: TaskRow) => Promise<T>): Promise<T> {
@@ -635,6 +663,12 @@ export class ApprovalEngine {
     await this.closeOpen(tx, await this.deps.instances.tasksOf(tx.trx, tx.row.id), outcome);
     tx.set({ status: outcome, outcome, finished_at: tx.now });
     tx.log({ action: 'finish', actor: SYSTEM, detail: { outcome } });
+  }
+
+  /** A service caller acts only on document types its plugin registered. */
+  private requireOwningPlugin(actor: string, type: string) {
+    const spec = this.deps.documentTypes.get(type);
+    if (!spec || actor !== `service:plugin:${spec.pluginId}`) throw new WorkflowError(403, 'notDocumentOwner', { type });
   }
 
   private async requireParticipant(tx: Transition, actor: string) {
