@@ -9,6 +9,7 @@ import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
 import searchPlugin from '@backstage/plugin-search/alpha';
 import crmPlugin from '@cocrm/plugin-crm';
 import accessPlugin from '@cocrm/plugin-access';
+import workflowPlugin from '@cocrm/plugin-workflow';
 import { navContent } from './modules/nav';
 import { signInPage } from './modules/signIn';
 
@@ -46,6 +47,7 @@ const app = createApp({
     userSettingsPlugin,
     searchPlugin,
     crmPlugin,
+    workflowPlugin,
     accessPlugin,
     appModule,
   ],

@@ -12,6 +12,7 @@ import type { NavContentNavItem } from '@backstage/plugin-app-react';
 import MenuIcon from '@material-ui/icons/Menu';
 import SwapHorizIcon from '@material-ui/icons/SwapHoriz';
 import { useAccessNavTitle } from '@cocrm/plugin-access';
+import { ApprovalsNavIcon, useApprovalsNavTitle } from '@cocrm/plugin-workflow';
 import { accessSettingsReadPermission } from '@cocrm/plugin-access-common';
 import { RequirePermission } from '@backstage/plugin-permission-react';
 import { appShellTranslationRef } from '../translation';
@@ -30,9 +31,12 @@ function NavItem(item: NavContentNavItem) {
   const { t } = useTranslationRef(appShellTranslationRef);
   // 系统设置 translates itself: its title belongs to the access plugin's translations
   const accessTitle = useAccessNavTitle();
+  const approvalsTitle = useApprovalsNavTitle();
   const key = TITLES[item.node.spec.id];
   let text = key ? t(key) : item.title;
   if (item.node.spec.id === 'page:access') text = accessTitle;
+  // 审批 carries the signed-in user's 待办 count, kept live by the inbox signal
+  if (item.node.spec.id === 'page:workflow') return <SidebarItem to={item.href} icon={ApprovalsNavIcon} text={approvalsTitle} />;
   return <SidebarItem to={item.href} icon={() => item.icon} text={text} />;
 }
 
@@ -63,6 +67,7 @@ export const navContent = NavContentBlueprint.make({
     component: ({ navItems }) => {
       const nav = navItems.withComponent(NavItem);
       const crm = nav.take('page:crm');
+      const approvals = nav.take('page:workflow');
       const settings = nav.take('page:user-settings');
       const system = nav.take('page:access');
       return (
@@ -70,6 +75,7 @@ export const navContent = NavContentBlueprint.make({
           <SidebarGroup label="Menu" icon={<MenuIcon />}>
             <SidebarScrollWrapper>
               {crm}
+              {approvals}
               <SidebarDivider />
               {nav.rest()}
             </SidebarScrollWrapper>
