@@ -277,6 +277,40 @@ describe('the approval page', () => {
     expect(actionButtons()).toEqual(['cc', 'comment']);
   });
 
+  it("tells the scheduler's doings apart from people's in the history", async () => {
+    const base = detail();
+    const entry = base.timeline[1];
+    const api = fakeWorkflowApi({
+      getInstance: jest.fn(async () => ({
+        ...base,
+        timeline: [
+          ...base.timeline,
+          {
+            ...entry,
+            seq: 4,
+            action: 'transfer',
+            actor: 'system',
+            comment: null,
+            detail: { to: user('wangjianguo'), from: user('zhaoqiang'), reason: 'timeout' },
+          },
+          {
+            ...entry,
+            seq: 5,
+            action: 'transfer',
+            actor: user('wufang'),
+            onBehalfOf: user('sunli'),
+            comment: null,
+            detail: { to: user('zhouhao') },
+          },
+        ],
+      })),
+    });
+    await renderApprovals(api, PATH, { me: 'zhaoqiang' });
+    const timeline = await screen.findByTestId('workflow-timeline');
+    expect(within(timeline).getByText('已超过审批时限，由 赵强 上报给主管 王建国')).toBeInTheDocument();
+    expect(within(timeline).getByText('吴芳（代 孙丽） 转交给 周浩')).toBeInTheDocument();
+  });
+
   it('shows 404 calmly', async () => {
     const api = fakeWorkflowApi({
       getInstance: jest.fn(async () => {

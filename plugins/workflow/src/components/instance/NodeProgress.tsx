@@ -44,6 +44,15 @@ function TaskLine({ task }: { task: WorkflowTask }) {
           {t('task.decidedBy', { name: userName(task.decidedBy) })}
         </Typography>
       )}
+      {task.status === 'pending' && task.dueAt && (
+        <Typography
+          variant="body2"
+          color={new Date(task.dueAt).getTime() < Date.now() ? 'error' : 'text.secondary'}
+          data-testid={`workflow-task-due-${task.id}`}
+        >
+          {t('task.due', { time: formatDateTime(task.dueAt) })}
+        </Typography>
+      )}
       {task.decidedAt && (
         <Typography variant="body2" color="text.secondary">
           {formatDateTime(task.decidedAt)}

@@ -66,6 +66,10 @@ function useDescribe(detail: InstanceDetail) {
     const d = e.detail ?? {};
     switch (e.action) {
       case 'transfer':
+        // 上报: the scheduler hands an overdue task to the approver's supervisor
+        if (d.reason === 'timeout') {
+          return t('timeline.escalate', { from: userName(String(d.from ?? '')), to: userName(String(d.to ?? '')) });
+        }
         return t('timeline.transfer', { who, to: userName(String(d.to ?? '')) });
       case 'addSigner':
         return t('timeline.addSigner', {
@@ -85,13 +89,18 @@ function useDescribe(detail: InstanceDetail) {
           ? t('timeline.ccAuto', { node: nodeName(e.nodeId), users: names(d.users) })
           : t('timeline.cc', { who, users: names(d.users) });
       case 'remind':
+        if (d.reason === 'beforeDeadline') return t('timeline.remindBeforeDeadline', { users: names(d.users) });
+        if (d.reason === 'timeout') return t('timeline.remindTimeout', { users: names(d.users) });
         return t('timeline.remind', { who, users: names(d.users) });
       case 'submit':
         return t('timeline.submit', { who, version: String(d.flowVersion ?? '') });
       case 'resubmit':
         return t('timeline.resubmit', { who, policy: enumLabel('resubmitPolicy', String(d.policy ?? '')) });
       case 'autoApprove':
+        if (d.reason === 'timeout') return t('timeline.autoApproveTimeout');
         return t('timeline.autoApprove', { name: userName(e.onBehalfOf) });
+      case 'autoReject':
+        return t('timeline.autoRejectTimeout');
       case 'autoSkip':
         return t('timeline.autoSkip', { node: nodeName(e.nodeId) });
       case 'nodeApproved':
