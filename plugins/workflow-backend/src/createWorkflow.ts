@@ -7,6 +7,11 @@ import { DelegationStore } from './database/DelegationStore';
 import { ApprovalEngine } from './service/ApprovalEngine';
 import { FlowService } from './service/FlowService';
 import { DelegationService } from './service/DelegationService';
+import { ListStore } from './database/ListStore';
+import { ReportStore } from './database/ReportStore';
+import { InboxService } from './service/InboxService';
+import { ReportService } from './service/ReportService';
+import { DeadlineService } from './service/DeadlineService';
 import { OrgSource, RoleMembers, RoutePlanner } from './service/RoutePlanner';
 import type { DocumentTypes } from './service/documentTypes';
 import { OutboxStore } from './outbox/OutboxStore';
@@ -89,10 +94,15 @@ export function createWorkflow(deps: {
     });
   }
 
+  const lists = new ListStore(knex);
   return {
     engine,
     flows: new FlowService({ knex, flows, documentTypes, now: deps.now }),
     delegations: new DelegationService({ delegations, now: deps.now }),
+    lists,
+    inbox: new InboxService({ lists, engine, now: deps.now }),
+    reports: new ReportService({ reports: new ReportStore(knex), org: deps.org, now: deps.now }),
+    deadlines: new DeadlineService({ knex, engine, org: deps.org, now: deps.now }),
     documentTypes,
     mailApproval,
     outbox: { store: outboxStore, dispatcher },

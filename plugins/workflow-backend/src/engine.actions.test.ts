@@ -250,7 +250,7 @@ describe.each(databases.eachSupportedId())('审批操作 on %s', (databaseId: Te
       const a = await bed.submit();
       const t = await bed.pendingFor(a.id, 'zhouhao');
       expect(t).toMatchObject({ assignee: user('zhouhao'), onBehalfOf: user('zhaoqiang') });
-      const inbox = await engine().inbox(user('zhaoqiang'), { page: 0, pageSize: 10 });
+      const inbox = await bed.wf.inbox.todo(user('zhaoqiang'), { pageSize: 10 });
       expect(inbox.items.map(i => i.task.id)).toContain(t.id);
       await engine().approve(user('zhouhao'), t.id, t.version, '代赵强审批');
       const line = (await engine().detail(a.id)).timeline.find(x => x.action === 'approve')!;
@@ -289,7 +289,7 @@ describe.each(databases.eachSupportedId())('审批操作 on %s', (databaseId: Te
   it('pages the inbox the suite’s way', async () => {
     await bed.useFlow(flow([approval('n1', users('lina'))]));
     for (let i = 0; i < 3; i++) await bed.submit();
-    const page = await engine().inbox(user('lina'), { page: 1, pageSize: 2 });
+    const page = await bed.wf.inbox.todo(user('lina'), { page: 1, pageSize: 2 });
     expect(page.totalCount).toBeGreaterThanOrEqual(3);
     expect(page.items.length).toBeGreaterThanOrEqual(1);
     expect(page.items[0]).toMatchObject({ nodeName: 'n1', instance: { documentType: 'crm.contract' } });

@@ -34,7 +34,7 @@ export class WorkflowError extends Error {
     readonly vars: MessageVars = {},
     readonly problems?: Label[],
     /** field path → message key, for input that failed its schema */
-    readonly fields?: Array<{ path: string; key: WorkflowMessageKey }>,
+    readonly fields?: Array<{ path: string; key: WorkflowMessageKey; vars?: Record<string, number> }>,
   ) {
     super(workflowMessage('en', key, resolveVars(vars, 'en')));
     this.name = NAMES[status];
@@ -47,10 +47,12 @@ export class WorkflowError extends Error {
 
   /** A schema failure, one message per field path (the first issue of a path wins). */
   static validation(issues: z.core.$ZodIssue[]): WorkflowError {
-    const fields: Array<{ path: string; key: WorkflowMessageKey }> = [];
+    const fields: Array<{ path: string; key: WorkflowMessageKey; vars?: Record<string, number> }> = [];
     for (const issue of issues) {
       const path = issue.path.map(String).join('.') || '_';
-      if (!fields.some(f => f.path === path)) fields.push({ path, key: isWorkflowMessageKey(issue.message) ? issue.message : 'invalidValue' });
+      // the limit of a too-long value belongs in its message ("不能超过 100 个字符")
+      const vars = issue.code === 'too_big' ? { max: Number(issue.maximum) } : undefined;
+      if (!fields.some(f => f.path === path)) fields.push({ path, key: isWorkflowMessageKey(issue.message) ? issue.message : 'invalidValue', vars });
     }
     return new WorkflowError(400, 'validationFailed', {}, undefined, fields);
   }
@@ -61,7 +63,7 @@ export class WorkflowError extends Error {
         name: this.name,
         message: this.messageIn(locale),
         ...(this.problems ? { problems: this.problems.map(p => p[locale]) } : {}),
-        ...(this.fields ? { fields: Object.fromEntries(this.fields.map(f => [f.path, workflowMessage(locale, f.key)])) } : {}),
+        ...(this.fields ? { fields: Object.fromEntries(this.fields.map(f => [f.path, workflowMessage(locale, f.key, f.vars)])) } : {}),
       },
     };
   }

@@ -15,6 +15,7 @@ import { instancePath } from './outbox/deliveries';
 import { createDocumentTypesRouter } from './routes/documentTypes';
 import { MAIL_ACTIONS_PATH, createMailApprovalRouter } from './routes/mailApproval';
 import { addDocumentTypes } from './service/documentTypes';
+import { registerWorkflowPermissions } from './service/InstanceAccess';
 import type { RoleMembers } from './service/RoutePlanner';
 
 /**
@@ -42,6 +43,7 @@ export const workflowPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
         lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
@@ -88,7 +90,22 @@ export const workflowPlugin = createBackendPlugin({
         httpRouter.addAuthPolicy({ path: MAIL_ACTIONS_PATH, allow: 'unauthenticated' });
         httpRouter.use(createMailApprovalRouter({ approvals: workflow.mailApproval }));
         httpRouter.use(createDocumentTypesRouter({ documentTypes, httpAuth }));
+        registerWorkflowPermissions(deps.permissionsRegistry, knex);
         httpRouter.use(await createRouter({ workflow, httpAuth, permissions }));
+
+        // 审批时限: reminders, escalation and automatic decisions, once across replicas
+        await scheduler.scheduleTask({
+          id: 'workflow-deadlines',
+          scope: 'global',
+          frequency: { minutes: 1 },
+          timeout: { minutes: 5 },
+          fn: async () => {
+            const run = await workflow.deadlines.run();
+            const acted = run.reminded + run.remindedAtDeadline + run.escalated + run.autoApproved + run.autoRejected;
+            if (acted) logger.info(`workflow deadlines: ${JSON.stringify({ ...run, failed: run.failed.length })}`);
+            for (const f of run.failed) logger.error(`workflow deadline of task ${f.taskId} failed: ${f.error}`);
+          },
+        });
 
         // deliveries that failed right after their commit, or were cut off by a stopping replica
         const dispatcher = workflow.outbox.dispatcher!;

@@ -3,15 +3,17 @@ import Router from 'express-promise-router';
 import { BackstageCredentials, HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
 import { AuthorizeResult, BasicPermission } from '@backstage/plugin-permission-common';
 import type { AccessLocale } from '@cocrm/plugin-access-common';
-import { addSignerSchema, ccSchema, commentSchema, decisionSchema, delegationCreateSchema, flowPublishSchema, pageQuerySchema, resubmitSchema, returnSchema, transferSchema, userRefSchema, workflowFlowCreatePermission, workflowFlowDeletePermission, workflowFlowReadPermission, workflowFlowUpdatePermission } from '@cocrm/plugin-workflow-common';
+import { addSignerSchema, ccSchema, commentSchema, decisionSchema, delegationCreateSchema, flowPublishSchema, resubmitSchema, returnSchema, transferSchema, userRefSchema, workflowFlowCreatePermission, workflowFlowDeletePermission, workflowFlowReadPermission, workflowFlowUpdatePermission } from '@cocrm/plugin-workflow-common';
 import { localeFromAcceptLanguage } from '@cocrm/plugin-access-common';
 import { z } from 'zod';
 import { WorkflowError, parseInput, workflowErrorHandler } from './errors';
 import type { Workflow } from './createWorkflow';
 import { InstanceAccess } from './service/InstanceAccess';
+import { createListRoutes } from './routes/lists';
+import { createReportRoutes } from './routes/reports';
 
 /** Who is calling, as the services need it. */
-interface RequestContext {
+export interface RequestContext {
   credentials: BackstageCredentials;
   /** user entity ref, or `service:<subject>` for plugin-to-plugin calls */
   actor: string;
@@ -32,7 +34,7 @@ const outcomeQuery = z.object({ documentType: z.string('required').min(1, 'requi
 export async function createRouter(deps: { workflow: Workflow; httpAuth: HttpAuthService; permissions: PermissionsService }) {
   const { workflow, httpAuth, permissions } = deps;
   const { engine, flows, delegations } = workflow;
-  const access = new InstanceAccess(permissions);
+  const access = new InstanceAccess(permissions, workflow.lists);
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
 
@@ -50,6 +52,9 @@ export async function createRouter(deps: { workflow: Workflow; httpAuth: HttpAut
     if (d.result !== AuthorizeResult.ALLOW) throw new WorkflowError(403, 'forbidden');
   };
 
+  // the lists first: `/instances/mine` is not an instance id
+  router.use(createListRoutes({ inbox: workflow.inbox, access, ctx }), createReportRoutes({ reports: workflow.reports, ctx, authorize: require }));
+
   // ---- instances
   router.post('/instances', async (req, res) => {
     const c = await ctx(req, true);
@@ -63,12 +68,16 @@ export async function createRouter(deps: { workflow: Workflow; httpAuth: HttpAut
       detail.instance.applicant === c.actor ||
       detail.tasks.some(t => t.assignee === c.actor || t.onBehalfOf === c.actor) ||
       detail.cc.some(x => x.user === c.actor);
-    if (!participant && !(await access.canRead(c.credentials, detail.instance))) throw new WorkflowError(404, 'instanceNotFound');
+    if (!participant && !(await access.canRead(c.credentials, detail.instance.id))) throw new WorkflowError(404, 'instanceNotFound');
     return detail;
   };
 
   router.get('/instances/:id', async (req, res) => {
-    res.json(await visibleDetail(await ctx(req), req.params.id));
+    const c = await ctx(req);
+    const detail = await visibleDetail(c, req.params.id);
+    // 首次查看 for the reports: the assignee opened it while their task waits
+    await workflow.inbox.markViewed(c.actor, detail.instance.id);
+    res.json(detail);
   });
 
   // the applicant, or the owning plugin on the applicant's behalf (WorkflowClient.resubmit sends `applicant`)
@@ -110,11 +119,6 @@ export async function createRouter(deps: { workflow: Workflow; httpAuth: HttpAut
   });
 
   // ---- tasks
-  router.get('/inbox', async (req, res) => {
-    const c = await ctx(req);
-    res.json(await engine.inbox(c.actor, parseInput(pageQuerySchema, req.query)));
-  });
-
   router.post('/tasks/:taskId/approve', async (req, res) => {
     const c = await ctx(req);
     const b = parseInput(decisionSchema, req.body);

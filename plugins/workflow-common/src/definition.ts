@@ -31,6 +31,21 @@ export type ApproverRuleKind = ApproverRule['kind'];
 /** What happens when a node's rules find nobody. */
 export type EmptyApproverPolicy = { kind: 'autoPass' } | { kind: 'admin' } | { kind: 'user'; user: string };
 
+/** What happens to a task still open at its deadline: 提醒, 上报主管 (转交), 自动同意, 自动拒绝. */
+export const TIMEOUT_ACTIONS = ['remind', 'escalate', 'autoApprove', 'autoReject'] as const;
+export type TimeoutAction = (typeof TIMEOUT_ACTIONS)[number];
+
+/**
+ * 审批时限 of a node: each task has `hours` from the moment it reaches its
+ * approver; a reminder goes out `remindBeforeHours` before the deadline, and
+ * at the deadline `onTimeout` happens (once per task, run by the scheduler).
+ */
+export interface TimeLimit {
+  hours: number;
+  remindBeforeHours?: number;
+  onTimeout: TimeoutAction;
+}
+
 export interface ApprovalStep {
   kind: 'approval';
   id: string;
@@ -41,6 +56,7 @@ export interface ApprovalStep {
   approvers: ApproverRule[];
   /** overrides the flow's policy for this node */
   emptyApprover?: EmptyApproverPolicy;
+  timeLimit?: TimeLimit;
 }
 
 export interface CcStep {

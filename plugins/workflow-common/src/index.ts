@@ -5,3 +5,4 @@ export * from './model';
 export * from './schemas';
 export * from './conditions';
 export * from './validate';
+export * from './lists';

@@ -40,7 +40,24 @@ export const WORKFLOW_INSTANCE_MODEL: ResourceModel = {
   },
 };
 
-export const WORKFLOW_MODELS: ResourceModel[] = [WORKFLOW_FLOW_MODEL, WORKFLOW_INSTANCE_MODEL];
+/** 审批报表 (time to view / decide, SLA breaches, open tasks per flow, node, approver): for management. */
+export const WORKFLOW_REPORT_MODEL: ResourceModel = {
+  pluginId: 'workflow',
+  resourceType: 'workflow-report',
+  permissionPrefix: 'workflow.report',
+  label: { 'zh-CN': '审批报表', en: 'Approval reports' },
+  actions: ['read'],
+  scoped: false,
+  fields: [],
+  defaults: {
+    grants: [
+      { role: 'admin', action: 'read', scope: 'all' },
+      { role: 'general-manager', action: 'read', scope: 'all' },
+    ],
+  },
+};
+
+export const WORKFLOW_MODELS: ResourceModel[] = [WORKFLOW_FLOW_MODEL, WORKFLOW_INSTANCE_MODEL, WORKFLOW_REPORT_MODEL];
 
 export const workflowPermissions = WORKFLOW_MODELS.flatMap(permissionsOf);
 
@@ -56,3 +73,4 @@ export const workflowFlowUpdatePermission = find('workflow.flow.update') as Basi
 export const workflowFlowDeletePermission = find('workflow.flow.delete') as BasicPermission;
 export const workflowInstanceReadPermission = find('workflow.instance.read') as ResourcePermission<'workflow-instance'>;
 export const workflowInstanceExportPermission = find('workflow.instance.export') as ResourcePermission<'workflow-instance'>;
+export const workflowReportReadPermission = find('workflow.report.read') as BasicPermission;

@@ -65,6 +65,10 @@ export interface WorkflowTask {
   decidedBy: string | null;
   decidedAt: string | null;
   createdAt: string;
+  /** when the task last reached its approver (became pending) */
+  pendingAt?: string | null;
+  /** 审批时限: when the node's time limit runs out for this task */
+  dueAt?: string | null;
 }
 
 export type NodeStatus = 'active' | 'approved' | 'rejected' | 'returned' | 'skipped' | 'cancelled' | 'done';
@@ -121,6 +125,8 @@ export const WORKFLOW_ACTIONS = [
   'cc',
   'comment',
   'autoApprove',
+  /** 超时自动拒绝 (the node's time limit ran out) */
+  'autoReject',
   'autoSkip',
   'nodeApproved',
   'finish',

@@ -9,6 +9,8 @@ import {
   FlowDefinition,
   RESUBMIT_POLICIES,
   Step,
+  TIMEOUT_ACTIONS,
+  TimeLimit,
 } from './definition';
 
 /*
@@ -65,6 +67,13 @@ export const conditionSchema: z.ZodType<Condition> = z.object({
   value: conditionValue,
 });
 
+/** A year at most; fractions allowed (0.5 = 30 minutes). Whether the reminder comes before the deadline is validate.ts's. */
+export const timeLimitSchema: z.ZodType<TimeLimit> = z.object({
+  hours: z.number('required').positive('invalidValue').max(8760, 'invalidValue'),
+  remindBeforeHours: z.number().positive('invalidValue').max(8760, 'invalidValue').optional(),
+  onTimeout: z.enum(TIMEOUT_ACTIONS, 'invalidValue'),
+});
+
 const approvalStepSchema = z.object({
   kind: z.literal('approval'),
   id: nodeId,
@@ -73,6 +82,7 @@ const approvalStepSchema = z.object({
   ratio: z.number().int('invalidValue').min(1, 'invalidValue').max(100, 'invalidValue').optional(),
   approvers: z.array(approverRuleSchema).max(20, 'invalidValue'),
   emptyApprover: emptyApproverPolicySchema.optional(),
+  timeLimit: timeLimitSchema.optional(),
 });
 
 const ccStepSchema = z.object({

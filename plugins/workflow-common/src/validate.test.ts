@@ -115,6 +115,26 @@ describe('conditions', () => {
   });
 });
 
+describe('审批时限', () => {
+  it('accepts a time limit and refuses a reminder at or after the deadline, or an unknown action', () => {
+    const ok = def([approval('n1', { timeLimit: { hours: 24, remindBeforeHours: 4, onTimeout: 'escalate' } })]);
+    expect(flowDefinitionSchema.safeParse(ok).success).toBe(true);
+    expect(validateDefinition(ok, CONTRACT)).toEqual([]);
+
+    const late = def([approval('n1', { timeLimit: { hours: 2, remindBeforeHours: 2, onTimeout: 'remind' } })]);
+    expect(validateDefinition(late, CONTRACT).map(p => [p.code, p.nodeId, p.message['zh-CN']])).toEqual([
+      ['reminderAfterDeadline', 'n1', '节点“n1”的提前提醒须早于 2 小时的审批时限'],
+    ]);
+
+    const bad = flowDefinitionSchema.safeParse(def([approval('n1', { timeLimit: { hours: 0, onTimeout: 'snooze' } })]));
+    expect(bad.success).toBe(false);
+    expect(bad.error!.issues.map(i => [i.path.slice(-2).join('.'), i.message])).toEqual([
+      ['timeLimit.hours', 'invalidValue'],
+      ['timeLimit.onTimeout', 'invalidValue'],
+    ]);
+  });
+});
+
 it('declares the permissions in the suite’s naming pattern', () => {
   expect(workflowPermissions.map(p => p.name)).toEqual([
     'workflow.flow.read',
@@ -123,5 +143,6 @@ it('declares the permissions in the suite’s naming pattern', () => {
     'workflow.flow.delete',
     'workflow.instance.read',
     'workflow.instance.export',
+    'workflow.report.read',
   ]);
 });

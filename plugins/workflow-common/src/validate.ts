@@ -15,6 +15,7 @@ export type DefinitionProblemCode =
   | 'unknownApproverField'
   | 'noApprovalNode'
   | 'ratioMissing'
+  | 'reminderAfterDeadline'
   | 'typeMismatch';
 
 /** One reason a definition cannot be published, pointing at the node (step or branch) concerned. */
@@ -55,6 +56,10 @@ export function validateDefinition(def: FlowDefinition, docType?: DocumentTypeSp
           add('emptyApprovers', step.id, 'problemEmptyApprovers', { node: step.name });
         }
         if (step.mode === 'ratio' && !step.ratio) add('ratioMissing', step.id, 'problemRatioMissing', { node: step.name });
+        const limit = step.timeLimit;
+        if (limit?.remindBeforeHours !== undefined && limit.remindBeforeHours >= limit.hours) {
+          add('reminderAfterDeadline', step.id, 'problemReminderAfterDeadline', { node: step.name, hours: limit.hours });
+        }
         for (const r of step.approvers) {
           if (r.kind === 'documentField' && userFields && !userFields.has(r.field)) {
             add('unknownApproverField', step.id, 'problemUnknownApproverField', { node: step.name, field: r.field });

@@ -140,21 +140,24 @@ export class FlowStore {
     return row ? versionFromRow(row) : undefined;
   }
 
-  async versions(flowId: string): Promise<Array<Omit<FlowVersion, 'definition'> & { instanceCount: number }>> {
+  /** Versions with how many instances started on each, and how many of those are still open (running or returned). */
+  async versions(flowId: string): Promise<Array<Omit<FlowVersion, 'definition'> & { instanceCount: number; openInstanceCount: number }>> {
     const rows = await this.db('workflow_flow_versions as v')
       .leftJoin('workflow_instances as i', 'i.flow_version_id', 'v.id')
       .where('v.flow_id', flowId)
       .groupBy('v.id', 'v.flow_id', 'v.number', 'v.published_by', 'v.published_at')
       .select('v.id', 'v.flow_id', 'v.number', 'v.published_by', 'v.published_at')
       .count({ n: 'i.id' })
+      .select(this.db.raw("SUM(CASE WHEN i.status IN ('running', 'returned') THEN 1 ELSE 0 END) AS open_n"))
       .orderBy('v.number', 'desc');
-    return (rows as Array<Omit<FlowVersionRow, 'definition'> & { n: number | string }>).map(r => ({
+    return (rows as Array<Omit<FlowVersionRow, 'definition'> & { n: number | string; open_n: number | string | null }>).map(r => ({
       id: r.id,
       flowId: r.flow_id,
       number: Number(r.number),
       publishedBy: r.published_by,
       publishedAt: toIso(r.published_at),
       instanceCount: Number(r.n),
+      openInstanceCount: Number(r.open_n ?? 0),
     }));
   }
 }

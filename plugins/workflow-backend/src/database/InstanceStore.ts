@@ -1,15 +1,7 @@
 import { Knex } from 'knex';
-import { fetchPage } from '@cocrm/plugin-access-node';
-import type { Page } from '@cocrm/plugin-access-common';
-import type { WorkflowActionKind, WorkflowTask } from '@cocrm/plugin-workflow-common';
-import { ActionRow, InstanceRow, NodeRow, TaskRow, taskFromRow } from './rows';
+import type { WorkflowActionKind } from '@cocrm/plugin-workflow-common';
+import { ActionRow, InstanceRow, NodeRow, TaskRow } from './rows';
 import type { Db } from './FlowStore';
-
-export interface InboxItem {
-  task: WorkflowTask;
-  instance: { id: string; title: string; documentType: string; documentId: string; applicant: string; amount: number | null; currency: string | null };
-  nodeName: string;
-}
 
 export interface NewAction {
   action: WorkflowActionKind;
@@ -130,45 +122,5 @@ export class InstanceStore {
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .first();
-  }
-
-  /** 待办: pending tasks of the user, as assignee or as the delegator they are held for. */
-  inbox(userRef: string, request: { page: number; pageSize: number; order: 'asc' | 'desc' }): Promise<Page<InboxItem>> {
-    const base = () =>
-      this.db('workflow_tasks as t')
-        .join('workflow_instances as i', 'i.id', 't.instance_id')
-        .join('workflow_nodes as n', 'n.id', 't.node_id')
-        .where('t.status', 'pending')
-        .where(q => q.where('t.assignee', userRef).orWhere('t.on_behalf_of', userRef));
-    return fetchPage<TaskRow & { i_title: string; i_document_type: string; i_document_id: string; i_applicant: string; i_amount: number | string | null; i_currency: string | null; n_name: string }, InboxItem>({
-      count: base().count({ n: '*' }),
-      rows: base().select(
-        't.*',
-        'i.title as i_title',
-        'i.document_type as i_document_type',
-        'i.document_id as i_document_id',
-        'i.applicant as i_applicant',
-        'i.amount as i_amount',
-        'i.currency as i_currency',
-        'n.name as n_name',
-      ),
-      sortColumn: 't.created_at',
-      idColumn: 't.id',
-      request,
-      hydrate: rows =>
-        rows.map(r => ({
-          task: taskFromRow(r),
-          instance: {
-            id: r.instance_id,
-            title: r.i_title,
-            documentType: r.i_document_type,
-            documentId: r.i_document_id,
-            applicant: r.i_applicant,
-            amount: r.i_amount === null ? null : Number(r.i_amount),
-            currency: r.i_currency,
-          },
-          nodeName: r.n_name,
-        })),
-    });
   }
 }

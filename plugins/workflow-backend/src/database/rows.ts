@@ -1,6 +1,8 @@
 import { toIso, toIsoOrNull } from '@cocrm/plugin-access-node';
 import type {
   ApprovalMode,
+  TimeLimit,
+  TimeoutAction,
   Delegation,
   FlowPolicies,
   InstanceStatus,
@@ -32,6 +34,8 @@ export interface RouteNode {
   users: string[];
   /** how an empty rule result was handled, for the timeline */
   emptyHandledBy?: 'autoPass' | 'admin' | 'user';
+  /** 审批时限 of the node, copied from the definition at (re)submit */
+  timeLimit?: TimeLimit;
 }
 
 export interface InstancePlan {
@@ -101,6 +105,13 @@ export interface TaskRow {
   closed_reason: string | null;
   created_at: unknown;
   updated_at: unknown;
+  pending_at: unknown;
+  due_at: unknown;
+  remind_at: unknown;
+  on_timeout: TimeoutAction | null;
+  reminded_at: unknown;
+  timed_out_at: unknown;
+  viewed_at: unknown;
 }
 
 export interface ActionRow {
@@ -188,6 +199,8 @@ export function taskFromRow(r: TaskRow): WorkflowTask {
     decidedBy: r.decided_by,
     decidedAt: toIsoOrNull(r.decided_at),
     createdAt: toIso(r.created_at),
+    pendingAt: toIsoOrNull(r.pending_at),
+    dueAt: toIsoOrNull(r.due_at),
   };
 }
 

@@ -1,6 +1,5 @@
 import { randomUUID } from 'crypto';
 import { Knex } from 'knex';
-import type { Page } from '@cocrm/plugin-access-common';
 import {
   AddSignerPosition,
   DocumentSubmission,
@@ -17,7 +16,7 @@ import {
 import { toIso } from '@cocrm/plugin-access-node';
 import { WorkflowError, instanceStatusLabel, isUniqueViolation, parseInput, taskStatusLabel } from '../errors';
 import { FlowStore } from '../database/FlowStore';
-import { InboxItem, InstanceStore } from '../database/InstanceStore';
+import { InstanceStore } from '../database/InstanceStore';
 import { DelegationStore } from '../database/DelegationStore';
 import {
   InstancePlan,
@@ -40,6 +39,14 @@ const OPEN: TaskStatus[] = ['pending', 'queued', 'waiting'];
 const HUMAN_DECISIONS: TaskStatus[] = ['approved', 'rejected', 'returned'];
 const SYSTEM = 'system';
 const SIGNER_ORIGIN: Record<AddSignerPosition, TaskOrigin> = { before: 'addBefore', after: 'addAfter', parallel: 'addParallel' };
+const HOUR_MS = 3_600_000;
+
+/** The time-limit columns of a task that is not (or no longer) waiting for its approver. */
+type PendingStamp = Pick<TaskRow, 'pending_at' | 'due_at' | 'remind_at' | 'on_timeout' | 'reminded_at' | 'timed_out_at'>;
+const NOT_PENDING: PendingStamp = { pending_at: null, due_at: null, remind_at: null, on_timeout: null, reminded_at: null, timed_out_at: null };
+
+/** What the scheduler's call did to a task whose reminder time or deadline had come. */
+export type DeadlineOutcome = 'skipped' | 'reminded' | 'remindedAtDeadline' | 'escalated' | 'autoApproved' | 'autoRejected';
 
 export interface ReturnTarget {
   /** 'initiator', or the step id of an approval node the instance already passed */
@@ -273,7 +280,8 @@ export class ApprovalEngine {
         const requeue = sequential && t.status === 'pending' && Number(t.seq) > Number(task.seq);
         if (reopen || requeue) {
           const status: TaskStatus = sequential && Number(t.seq) > Number(task.seq) ? 'queued' : 'pending';
-          await this.deps.instances.updateTask(trx, t.id, { status, closed_reason: null, version: Number(t.version) + 1, updated_at: tx.now });
+          const stamp = status === 'pending' ? this.pendingStamp(tx, node) : NOT_PENDING;
+          await this.deps.instances.updateTask(trx, t.id, { status, closed_reason: null, version: Number(t.version) + 1, updated_at: tx.now, ...stamp });
         }
       }
       await this.deps.instances.updateTask(trx, task.id, {
@@ -284,6 +292,7 @@ export class ApprovalEngine {
         comment: null,
         version: Number(task.version) + 1,
         updated_at: tx.now,
+        ...this.pendingStamp(tx, node),
       });
       tx.set({ current_position: node.position });
       tx.log({ action: 'recall', actor, taskId: task.id, nodeId: node.id, comment: comment ?? null });
@@ -393,6 +402,61 @@ export class ApprovalEngine {
     });
   }
 
+  // ------------------------------------------------ 时限 (the scheduler's)
+
+  /**
+   * What the scheduler does once a task's reminder time (`remind`) or deadline
+   * (`timeout`) has come: a reminder, or the node's `onTimeout` — 提醒, 上报
+   * to the first of `supervisors` (the assignee's chain, nearest first) not
+   * already on the node, 自动同意 or 自动拒绝 — as the system actor. One locked
+   * transition like any action: under the lock the task must still be pending,
+   * due and unmarked, so a person deciding at the same moment either wins (this
+   * then does nothing) or loses with the usual 409, and a rerun does nothing.
+   */
+  deadline(taskId: string, kind: 'remind' | 'timeout', supervisors: string[] = []): Promise<DeadlineOutcome> {
+    return this.withTaskInstance(taskId, async (tx, task): Promise<DeadlineOutcome> => {
+      const at = kind === 'remind' ? task.remind_at : task.due_at;
+      const done = kind === 'remind' ? task.reminded_at : task.timed_out_at;
+      if (tx.row.status !== 'running' || task.status !== 'pending' || done || !at || Date.parse(toIso(at)) > tx.now.getTime()) return 'skipped';
+      const users = [task.assignee, ...(task.on_behalf_of ? [task.on_behalf_of] : [])];
+      const remind = (reason: string, extra: Record<string, unknown> = {}) =>
+        tx.log({ action: 'remind', actor: SYSTEM, taskId: task.id, nodeId: task.node_id, detail: { users, reason, dueAt: toIso(task.due_at), ...extra } });
+      // the mark does not bump the task's version: a reminder must not make the approver's open page stale
+      await this.deps.instances.updateTask(tx.trx, task.id, kind === 'remind' ? { reminded_at: tx.now } : { timed_out_at: tx.now });
+      if (kind === 'remind') {
+        remind('beforeDeadline');
+        return 'reminded';
+      }
+      const node = (await this.deps.instances.node(tx.trx, task.node_id))!;
+      const detail = { reason: 'timeout' };
+      if (task.on_timeout === 'autoApprove') {
+        await this.decide(tx, task, 'autoApproved', SYSTEM, 'autoApprove', undefined, detail);
+        if (task.origin === 'addBefore' && task.parent_task_id) await this.releaseWaiting(tx, task.parent_task_id, node.id);
+        await this.settle(tx, node);
+        return 'autoApproved';
+      }
+      if (task.on_timeout === 'autoReject') {
+        await this.decide(tx, task, 'rejected', SYSTEM, 'autoReject', undefined, detail);
+        await this.settle(tx, node);
+        return 'autoRejected';
+      }
+      if (task.on_timeout === 'escalate') {
+        const open = (await this.deps.instances.tasksOfNode(tx.trx, node.id)).filter(t => OPEN.includes(t.status));
+        const to = supervisors.find(u => u !== task.assignee && u !== tx.row.applicant && !open.some(t => t.assignee === u || t.on_behalf_of === u));
+        if (!to) {
+          remind('timeout', { escalation: 'noSupervisor' });
+          return 'remindedAtDeadline';
+        }
+        await this.decide(tx, task, 'transferred', SYSTEM, 'transfer', undefined, { to, from: task.assignee, ...detail });
+        const replacement = await this.newTask(tx, node, to, { status: 'pending', origin: task.origin, parent: task.parent_task_id, seq: Number(task.seq) });
+        await this.deps.instances.insertTasks(tx.trx, [replacement]);
+        return 'escalated';
+      }
+      remind('timeout');
+      return 'remindedAtDeadline';
+    });
+  }
+
   // ---------------------------------------------------------------- reads
 
   async detail(instanceId: string): Promise<InstanceDetail> {
@@ -420,11 +484,6 @@ export class ApprovalEngine {
     if (!row) return null;
     const i = instanceFromRow(row);
     return { instanceId: i.id, documentType: i.documentType, documentId: i.documentId, status: i.status, outcome: i.outcome, finishedAt: i.finishedAt };
-  }
-
-  /** 待办 of a user, paged the suite's way. */
-  inbox(actor: string, request: { page: number; pageSize: number; order?: 'asc' | 'desc' }): Promise<Page<InboxItem>> {
-    return this.deps.instances.inbox(actor, { page: request.page, pageSize: request.pageSize, order: request.order ?? 'asc' });
   }
 
   async pendingTasks(instanceId: string): Promise<WorkflowTask[]> {
@@ -486,7 +545,7 @@ export class ApprovalEngine {
     task: TaskRow,
     status: TaskStatus,
     actor: string,
-    action: 'approve' | 'reject' | 'return' | 'transfer',
+    action: 'approve' | 'reject' | 'return' | 'transfer' | 'autoApprove' | 'autoReject',
     comment?: string,
     detail: Record<string, unknown> = {},
   ) {
@@ -507,8 +566,9 @@ export class ApprovalEngine {
     const tasks = await this.deps.instances.tasksOfNode(tx.trx, nodeId);
     const parent = tasks.find(t => t.id === parentId);
     const signers = tasks.filter(t => t.parent_task_id === parentId && t.origin === 'addBefore' && !['transferred', 'cancelled'].includes(t.status));
-    if (parent?.status === 'waiting' && signers.every(t => t.status === 'approved')) {
-      await this.deps.instances.updateTask(tx.trx, parent.id, { status: 'pending', version: Number(parent.version) + 1, updated_at: tx.now });
+    if (parent?.status === 'waiting' && signers.every(t => t.status === 'approved' || t.status === 'autoApproved')) {
+      const node = (await this.deps.instances.node(tx.trx, nodeId))!;
+      await this.deps.instances.updateTask(tx.trx, parent.id, { status: 'pending', version: Number(parent.version) + 1, updated_at: tx.now, ...this.pendingStamp(tx, node) });
     }
   }
 
@@ -519,6 +579,7 @@ export class ApprovalEngine {
     spec: { status: TaskStatus; origin: TaskOrigin; parent: string | null; seq: number },
   ): Promise<TaskRow> {
     const delegate = await this.deps.delegations.activeDelegate(tx.trx, approver, tx.row.document_type, tx.now);
+    const stamp = spec.status === 'pending' ? this.pendingStamp(tx, node) : NOT_PENDING;
     return {
       id: randomUUID(),
       instance_id: tx.row.id,
@@ -537,6 +598,24 @@ export class ApprovalEngine {
       closed_reason: null,
       created_at: tx.now,
       updated_at: tx.now,
+      ...stamp,
+      viewed_at: null,
+    };
+  }
+
+  /** A task reaching its approver: since when, and the node's time limit from now on. */
+  private pendingStamp(tx: Transition, node: NodeRow): PendingStamp {
+    const step = tx.plan.route[Number(node.position)];
+    const limit = step?.stepId === node.step_id ? step.timeLimit : undefined;
+    if (!limit) return { ...NOT_PENDING, pending_at: tx.now };
+    const due = tx.now.getTime() + limit.hours * HOUR_MS;
+    return {
+      pending_at: tx.now,
+      due_at: new Date(due),
+      remind_at: limit.remindBeforeHours ? new Date(due - limit.remindBeforeHours * HOUR_MS) : null,
+      on_timeout: limit.onTimeout,
+      reminded_at: null,
+      timed_out_at: null,
     };
   }
 
@@ -627,7 +706,7 @@ export class ApprovalEngine {
     if (verdict.outcome === 'open') {
       for (const id of verdict.activate) {
         const t = tasks.find(x => x.id === id)!;
-        await this.deps.instances.updateTask(tx.trx, id, { status: 'pending', version: Number(t.version) + 1, updated_at: tx.now });
+        await this.deps.instances.updateTask(tx.trx, id, { status: 'pending', version: Number(t.version) + 1, updated_at: tx.now, ...this.pendingStamp(tx, node) });
       }
       // a turn can come to someone who already approved earlier: pass it on at once
       if (verdict.activate.length && tx.plan.policies.duplicateApprover === 'autoPass') {

@@ -49,6 +49,7 @@ export class RoutePlanner {
         } else {
           let users = await this.resolveAll(step.approvers, org, doc, department, step.id, step.name);
           const node: RouteNode = { stepId: step.id, name: step.name, kind: 'approval', mode: step.mode, ratio: step.ratio ?? null, users };
+          if (step.timeLimit) node.timeLimit = step.timeLimit;
           if (users.length === 0) {
             const policy: EmptyApproverPolicy = step.emptyApprover ?? def.policies.emptyApprover;
             node.emptyHandledBy = policy.kind;
