@@ -139,5 +139,12 @@ describe.each(databases.eachSupportedId())('workflow HTTP API on %s', (databaseI
     expect(ok.body).toMatchObject({ currentVersion: 2 });
     expect((await as('wangjianguo').put(`/flows/${f.id}`, { version: f.version, definition: next })).status).toBe(409);
     expect((await as('wangjianguo').get(`/flows/${f.id}/versions`)).body.items.map((v: { number: number }) => v.number)).toEqual([2, 1]);
+    // an older version stays readable (the designer shows what running instances follow)
+    const v1 = await as('wangjianguo').get(`/flows/${f.id}/versions/1`);
+    expect(v1.body).toMatchObject({ number: 1 });
+    expect(v1.body.definition.steps).not.toEqual(next.steps);
+    expect((await as('wangjianguo').get(`/flows/${f.id}/versions/3`)).status).toBe(404);
+    expect((await as('wangjianguo').get(`/flows/${f.id}/versions/x`)).status).toBe(400);
+    expect((await as('zhouhao').get(`/flows/${f.id}/versions/1`)).status).toBe(403);
   });
 });

@@ -22,6 +22,7 @@ export interface RequestContext {
 
 const resubmitOnBehalfSchema = resubmitSchema.extend({ applicant: userRefSchema.optional() });
 const optionalComment = z.object({ comment: z.string().trim().max(2000, 'tooLong').optional() });
+const versionNumber = z.object({ number: z.coerce.number('invalidValue').int('invalidValue').positive('invalidValue') });
 const deleteQuery = z.object({ version: z.coerce.number('required').int('invalidValue') });
 const outcomeQuery = z.object({ documentType: z.string('required').min(1, 'required'), documentId: z.string('required').min(1, 'required') });
 
@@ -171,6 +172,10 @@ export async function createRouter(deps: { workflow: Workflow; httpAuth: HttpAut
   router.get('/flows/:id/versions', async (req, res) => {
     await require(await ctx(req), workflowFlowReadPermission);
     res.json({ items: await flows.versions(req.params.id) });
+  });
+  router.get('/flows/:id/versions/:number', async (req, res) => {
+    await require(await ctx(req), workflowFlowReadPermission);
+    res.json(await flows.version(req.params.id, parseInput(versionNumber, req.params).number));
   });
   router.post('/flows', async (req, res) => {
     const c = await ctx(req);

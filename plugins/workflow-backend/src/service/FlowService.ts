@@ -97,4 +97,11 @@ export class FlowService {
   versions(flowId: string) {
     return this.deps.flows.versions(flowId);
   }
+
+  /** One published version, e.g. the one an older instance runs on. */
+  async version(flowId: string, number: number): Promise<FlowVersion> {
+    const version = await this.deps.flows.version(flowId, number);
+    if (!version) throw new WorkflowError(404, 'flowNotFound');
+    return version;
+  }
 }
