@@ -1,7 +1,7 @@
 import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
 import { accessHandoverExtensionPoint, accessModelExtensionPoint, createHttpHandoverProvider } from '@cocrm/plugin-access-node';
 import { CRM_MODELS } from '@cocrm/plugin-crm-common';
-import { CUSTOMER_ITEM, VISIT_ITEM } from './service/HandoverService';
+import { CONTRACT_ITEM, CUSTOMER_ITEM, VISIT_ITEM } from './service/HandoverService';
 
 /**
  * The CRM's part in the access plugin: its resource types (so that roles can
@@ -28,6 +28,7 @@ export const accessModuleCrm = createBackendModule({
             itemTypes: [
               { type: CUSTOMER_ITEM, label: { 'zh-CN': '客户', en: 'Customers' }, requiredPermission: 'crm.customer.update' },
               { type: VISIT_ITEM, label: { 'zh-CN': '计划中的拜访', en: 'Planned visits' }, requiredPermission: 'crm.visit.update' },
+              { type: CONTRACT_ITEM, label: { 'zh-CN': '合同', en: 'Contracts' }, requiredPermission: 'crm.contract.update' },
             ],
             discovery,
             auth,

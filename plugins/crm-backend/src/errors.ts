@@ -10,14 +10,22 @@ import {
 } from '@cocrm/plugin-crm-common';
 
 type Vars = Record<string, string | number>;
-type Status = 400 | 403 | 404 | 409;
+type Status = 400 | 403 | 404 | 409 | 410 | 413 | 502;
 
 const NAMES: Record<Status, string> = {
   400: 'InputError',
   403: 'NotAllowedError',
   404: 'NotFoundError',
   409: 'ConflictError',
+  410: 'GoneError',
+  413: 'PayloadTooLargeError',
+  502: 'ServiceUnavailableError',
 };
+
+/** A refusal of another plugin (the workflow engine) passed on with its status, when it is one the CRM speaks. */
+export function passableStatus(status: number): Status {
+  return status === 400 || status === 403 || status === 404 || status === 409 || status === 410 ? status : 409;
+}
 
 /**
  * The CRM's one error type. It carries message keys rather than text because

@@ -10,3 +10,5 @@ export { createRouter } from './router';
 export type { RouterOptions } from './router';
 export { crmTimelineExtensionPoint } from './extensions';
 export type { CrmTimelineExtensionPoint, CrmTimelineSource, TimelineCursor, CrmRequestContext } from './extensions';
+/** Registers 合同 (`crm.contract`) with the workflow plugin: add it to the backend with both plugins. */
+export { workflowModuleCrm, CONTRACT_DOCUMENT_TYPE_SPEC } from './workflowModule';

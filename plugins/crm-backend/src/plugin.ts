@@ -4,6 +4,8 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { WORKFLOW_EVENTS_TOPIC, WorkflowClient } from '@cocrm/plugin-workflow-node';
 import { isResourcePermission } from '@backstage/plugin-permission-common';
 import { crmPermissions } from '@cocrm/plugin-crm-common';
 import { AccessClient, OrgDirectory } from '@cocrm/plugin-access-node';
@@ -12,6 +14,8 @@ import { crmTimelineExtensionPoint } from './extensions';
 import {
   contactResourceRef,
   contactRules,
+  contractResourceRef,
+  contractRules,
   customerResourceRef,
   customerRules,
   visitResourceRef,
@@ -21,13 +25,17 @@ import { CustomerStore } from './database/CustomerStore';
 import { ContactStore } from './database/ContactStore';
 import { RelationStore } from './database/RelationStore';
 import { VisitStore } from './database/VisitStore';
+import { ContractStore } from './database/ContractStore';
+import { AttachmentStore } from './database/AttachmentStore';
 import { Access } from './service/Access';
 import { UserDirectory } from './service/UserDirectory';
 import { CustomerService } from './service/CustomerService';
 import { ContactService } from './service/ContactService';
 import { RelationService } from './service/RelationService';
 import { VisitService } from './service/VisitService';
-import { CrmTimelineSource, TimelineService, auditSource, visitSource } from './service/TimelineService';
+import { CrmTimelineSource, TimelineService, auditSource, contractSource, visitSource } from './service/TimelineService';
+import { ContractService } from './service/ContractService';
+import { ContractApprovals } from './service/ContractApprovals';
 import { GraphService } from './service/GraphService';
 import { FieldRules } from './service/FieldRules';
 import { ExportService } from './service/ExportService';
@@ -37,8 +45,9 @@ import { backfillOwnerDepartments } from './service/backfillOwnerDepartments';
 import { seedDemoData } from './demo/seedDemoData';
 
 /**
- * The CRM backend plugin: customers, contacts, relations, visits and the
- * customer timeline, stored in the plugin's own database.
+ * The CRM backend plugin: customers, contacts, relations, visits, contracts
+ * (approved through the workflow plugin) and the customer timeline, stored in
+ * the plugin's own database.
  */
 export const crmPlugin = createBackendPlugin({
   pluginId: 'crm',
@@ -64,8 +73,10 @@ export const crmPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
         discovery: coreServices.discovery,
+        lifecycle: coreServices.lifecycle,
+        events: eventsServiceRef,
       },
-      async init({ config, logger, database, httpRouter, httpAuth, auth, auditor, permissions, permissionsRegistry, scheduler, catalog, discovery }) {
+      async init({ config, logger, database, httpRouter, httpAuth, auth, auditor, permissions, permissionsRegistry, scheduler, catalog, discovery, lifecycle, events }) {
         const knex = await database.getClient();
         if (!database.migrations?.skip) {
           await knex.migrate.latest({
@@ -77,6 +88,8 @@ export const crmPlugin = createBackendPlugin({
         const contactStore = new ContactStore(knex);
         const relationStore = new RelationStore(knex);
         const visitStore = new VisitStore(knex);
+        const contractStore = new ContractStore(knex);
+        const attachmentStore = new AttachmentStore(knex);
 
         /** The scope facts of customers (account managers, 归属部门), for rules applied in memory. */
         const scopeOf = async (customerIds: string[]) => {
@@ -86,7 +99,7 @@ export const crmPlugin = createBackendPlugin({
             : [];
           const departments = new Map(rows.map(r => [r.id, r.owner_department]));
           return (id: string) =>
-            departments.has(id) ? { accountManagers: managers.get(id) ?? [], ownerDepartment: departments.get(id) ?? null } : undefined;
+            departments.has(id) ? { owners: managers.get(id) ?? [], ownerDepartment: departments.get(id) ?? null } : undefined;
         };
         const ofType = (resourceType: string) => crmPermissions.filter(p => isResourcePermission(p) && p.resourceType === resourceType);
         permissionsRegistry.addResourceType({
@@ -122,6 +135,22 @@ export const crmPlugin = createBackendPlugin({
           rules: visitRules,
           getResources: childResources('crm_visits'),
         });
+        // a contract's scope is its own 负责人 and 归属部门
+        permissionsRegistry.addResourceType({
+          resourceRef: contractResourceRef,
+          permissions: ofType(contractResourceRef.resourceType),
+          rules: contractRules,
+          getResources: async ids => {
+            const rows: Array<{ id: string; owner_ref: string; owner_department: string | null }> = ids.length
+              ? await knex('crm_contracts').whereIn('id', ids).select('id', 'owner_ref', 'owner_department')
+              : [];
+            const byId = new Map(rows.map(r => [r.id, r]));
+            return ids.map(id => {
+              const r = byId.get(id);
+              return r ? { id, owners: [r.owner_ref], ownerDepartment: r.owner_department ?? null } : undefined;
+            });
+          },
+        });
         permissionsRegistry.addPermissions(crmPermissions.filter(p => !isResourcePermission(p)));
 
         const access = new Access(permissions, permissionsRegistry);
@@ -132,9 +161,12 @@ export const crmPlugin = createBackendPlugin({
         const contacts = new ContactService(knex, contactStore, customerStore, access, fieldRules);
         const relations = new RelationService(knex, relationStore, contactStore, access);
         const visits = new VisitService(knex, visitStore, customerStore, contactStore, access, users, fieldRules);
+        const contracts = new ContractService(knex, contractStore, customerStore, attachmentStore, access, users, fieldRules, org);
+        const approvals = new ContractApprovals({ knex, store: contractStore, contracts, workflow: new WorkflowClient({ discovery, auth }), logger });
         const timeline = new TimelineService(customerStore, access, [
           auditSource(knex, fieldRules),
           visitSource(visitStore, access, fieldRules),
+          contractSource(knex, access, fieldRules),
           ...extraSources,
         ]);
         const graph = new GraphService(customerStore, contactStore, relationStore, access, fieldRules);
@@ -145,13 +177,41 @@ export const crmPlugin = createBackendPlugin({
             ...[...snapshot.departments.values()].map(d => [d.ref, d.displayName] as [string, string]),
           ]);
         };
-        const exports = new ExportService(customers, contacts, visits, displayNames);
+        const exports = new ExportService(customers, contacts, visits, contracts, displayNames);
         const audit = new AuditService(knex, access, fieldRules, displayNames);
         const handover = new HandoverService(knex);
 
         httpRouter.use(
-          createRouter({ httpAuth, auditor, customers, contacts, relations, visits, timeline, graph, exports, audit, handover, fieldRules }),
+          createRouter({ httpAuth, auditor, customers, contacts, relations, visits, timeline, graph, exports, audit, handover, fieldRules, contracts, approvals }),
         );
+
+        // 合同审批: outcomes as they happen, and recovery of whatever was missed (at start, then every few minutes)
+        await events.subscribe({
+          id: 'crm-contract-approvals',
+          topics: [WORKFLOW_EVENTS_TOPIC],
+          onEvent: async ({ eventPayload }) => {
+            await approvals.onEvent(eventPayload);
+          },
+        });
+        const reconcile = async () => {
+          try {
+            await approvals.reconcile();
+          } catch (e) {
+            logger.warn(`contract approval recovery failed: ${(e as Error).message}`);
+          }
+        };
+        lifecycle.addStartupHook(() => {
+          // not awaited: the workflow plugin may answer only once the whole backend is up
+          void reconcile();
+        });
+        await scheduler.scheduleTask({
+          id: 'crm-contract-approval-recovery',
+          scope: 'global',
+          frequency: { minutes: 5 },
+          timeout: { minutes: 4 },
+          initialDelay: { minutes: 1 },
+          fn: reconcile,
+        });
 
         // customers from before 归属部门 existed get their first manager's department, once the org is known
         await scheduler.scheduleTask({
@@ -173,7 +233,7 @@ export const crmPlugin = createBackendPlugin({
             frequency: { seconds: 15 },
             timeout: { minutes: 5 },
             fn: async () => {
-              await seedDemoData({ knex, file: demoFile, auth, logger, users, customers, contacts, relations, visits });
+              await seedDemoData({ knex, file: demoFile, auth, logger, users, customers, contacts, relations, visits, contracts });
             },
           });
         }

@@ -1,15 +1,19 @@
 import { z } from 'zod';
 import {
+  CONTRACT_STATUSES,
+  CONTRACT_TYPES,
   CUSTOMER_LEVELS,
   CUSTOMER_STATUSES,
   isIndustryDivisionCode,
   isIndustrySectionCode,
+  isIsoDate,
   isRegionCode,
   normalizeSearchText,
 } from '@cocrm/plugin-crm-common';
 import { CUSTOMER_SORT_KEYS } from './database/CustomerStore';
 import { CONTACT_SORT_KEYS } from './database/ContactStore';
 import { VISIT_SORT_KEYS } from './database/VisitStore';
+import { CONTRACT_SORT_KEYS } from './database/ContractStore';
 
 /* Query-string schemas: every list shares the same paging, sorting and date-range vocabulary. */
 
@@ -77,6 +81,20 @@ export const visitListQuerySchema = z.object({
   visitorRef: z.string().max(200, 'tooLong').optional(),
   from: day,
   to: day,
+  deleted: bool,
+});
+
+const isoDay = z.string().refine(isIsoDate, 'invalidDate').optional();
+
+export const contractListQuerySchema = z.object({
+  ...paging(CONTRACT_SORT_KEYS, 'updatedAt'),
+  q,
+  status: csv(CONTRACT_STATUSES),
+  contractType: csv(CONTRACT_TYPES),
+  customerId: z.string().uuid('customerNotFound').optional(),
+  owner: z.string().max(200, 'tooLong').optional(),
+  signedFrom: isoDay,
+  signedTo: isoDay,
   deleted: bool,
 });
 

@@ -3,10 +3,14 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
 import {
+  MAX_ATTACHMENT_BYTES,
   contactCreateSchema,
   contactRelationCreateSchema,
   contactRelationUpdateSchema,
   contactUpdateSchema,
+  contractCreateSchema,
+  contractSubmitSchema,
+  contractUpdateSchema,
   customerCreateSchema,
   customerUpdateSchema,
   localeFromAcceptLanguage,
@@ -16,6 +20,7 @@ import {
 import { crmErrorHandler, CrmError, parseInput } from './errors';
 import {
   contactListQuerySchema,
+  contractListQuerySchema,
   customerListQuerySchema,
   relationListQuerySchema,
   timelineQuerySchema,
@@ -33,6 +38,8 @@ import { ExportService } from './service/ExportService';
 import { AuditService } from './service/AuditService';
 import { HandoverService } from './service/HandoverService';
 import { FieldRules } from './service/FieldRules';
+import { ContractService } from './service/ContractService';
+import { ContractApprovals } from './service/ContractApprovals';
 import { auditQuerySchema } from '@cocrm/plugin-access-common';
 import { attachmentDisposition } from '@cocrm/plugin-access-node';
 import { Writable } from 'node:stream';
@@ -50,6 +57,8 @@ export interface RouterOptions {
   audit: AuditService;
   handover: HandoverService;
   fieldRules: FieldRules;
+  contracts: ContractService;
+  approvals: ContractApprovals;
 }
 
 const handoverItemsQuerySchema = z.object({
@@ -77,6 +86,15 @@ async function sendXlsx(res: express.Response, prepared: { filename: string; wri
 
 const uuid = z.string().uuid();
 
+const attachmentUploadQuerySchema = z.object({
+  // an empty or missing name is refused by the service, which knows what a usable name is
+  fileName: z.string().max(1000, 'tooLong').default(''),
+});
+
+/** The body of an upload is the file itself; the limit answers 413 before more is read. */
+const rawUpload = express.raw({ type: () => true, limit: MAX_ATTACHMENT_BYTES });
+const MAX_ATTACHMENT_MB = MAX_ATTACHMENT_BYTES / 1024 / 1024;
+
 /**
  * HTTP API of the CRM. Each route parses its input, resolves who is calling
  * and hands over to one service method; services enforce permissions.
@@ -84,7 +102,6 @@ const uuid = z.string().uuid();
 export function createRouter(options: RouterOptions): express.Router {
   const { httpAuth, auditor } = options;
   const router = Router();
-  router.use(express.json({ limit: '1mb' }));
 
   const ctx = async (req: Request): Promise<RequestContext> => {
     const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
@@ -113,6 +130,31 @@ export function createRouter(options: RouterOptions): express.Router {
     }
   };
 
+  // 合同附件上传: the file is the request body (any type), so this route comes before the JSON parser
+  router.post(
+    '/contracts/:id/attachments',
+    async (req, _res, next) => {
+      // who is calling before anything is read
+      await ctx(req);
+      id(req);
+      next();
+    },
+    (req, res, next) =>
+      rawUpload(req, res, (err?: { type?: string }) => {
+        if (!err) next();
+        else if (err.type === 'entity.too.large') next(new CrmError(413, 'attachmentTooLarge', { max: MAX_ATTACHMENT_MB }));
+        else next(new CrmError(400, 'badRequest'));
+      }),
+    async (req, res) => {
+      const c = await ctx(req);
+      const { fileName } = parseInput(attachmentUploadQuerySchema, req.query);
+      const content = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      res.status(201).json(await audited(req, 'contract-attachment-add', () => options.contracts.addAttachment(id(req), fileName, content, c)));
+    },
+  );
+
+  router.use(express.json({ limit: '1mb' }));
+
   /** Only the access plugin drives 工作移交; users go through its API and permissions. */
   const fromAccessPlugin = async (req: Request): Promise<RequestContext> => {
     const c = await ctx(req);
@@ -138,6 +180,10 @@ export function createRouter(options: RouterOptions): express.Router {
   router.get('/visits/export', async (req, res) => {
     const c = await ctx(req);
     await sendXlsx(res, await options.exports.prepare('visit', parseInput(visitListQuerySchema, req.query), c));
+  });
+  router.get('/contracts/export', async (req, res) => {
+    const c = await ctx(req);
+    await sendXlsx(res, await options.exports.prepare('contract', parseInput(contractListQuerySchema, req.query), c));
   });
 
   // 审计日志 (the suite's audit contract)
@@ -277,6 +323,67 @@ export function createRouter(options: RouterOptions): express.Router {
   router.post('/visits/:id/restore', async (req, res) => {
     const c = await ctx(req);
     res.json(await audited(req, 'visit-restore', () => options.visits.restore(id(req), c)));
+  });
+
+  // 合同
+  router.get('/contracts', async (req, res) => {
+    res.json(await options.contracts.list(parseInput(contractListQuerySchema, req.query), await ctx(req)));
+  });
+  router.post('/contracts', async (req, res) => {
+    const c = await ctx(req);
+    const input = parseInput(contractCreateSchema, req.body);
+    res.status(201).json(await audited(req, 'contract-create', () => options.contracts.create(input, c, Object.keys(req.body))));
+  });
+  router.get('/contracts/:id', async (req, res) => {
+    res.json(await options.contracts.get(id(req), await ctx(req)));
+  });
+  router.patch('/contracts/:id', async (req, res) => {
+    const c = await ctx(req);
+    const input = parseInput(contractUpdateSchema, req.body);
+    res.json(await audited(req, 'contract-update', () => options.contracts.update(id(req), input, c)));
+  });
+  router.delete('/contracts/:id', async (req, res) => {
+    const c = await ctx(req);
+    const { version } = parseInput(versionQuerySchema, req.query);
+    await audited(req, 'contract-delete', () => options.contracts.remove(id(req), version, c));
+    res.status(204).end();
+  });
+  router.post('/contracts/:id/restore', async (req, res) => {
+    const c = await ctx(req);
+    res.json(await audited(req, 'contract-restore', () => options.contracts.restore(id(req), c)));
+  });
+  // 提交审批 / 重新提交
+  router.post('/contracts/:id/submit', async (req, res) => {
+    const c = await ctx(req);
+    const { version } = parseInput(contractSubmitSchema, req.body);
+    res.json(await audited(req, 'contract-submit', () => options.approvals.submit(id(req), version, c)));
+  });
+  router.post('/contracts/:id/resubmit', async (req, res) => {
+    const c = await ctx(req);
+    const { version } = parseInput(contractSubmitSchema, req.body);
+    res.json(await audited(req, 'contract-resubmit', () => options.approvals.resubmit(id(req), version, c)));
+  });
+  // 附件 (upload above, before the JSON parser)
+  router.get('/contracts/:id/attachments/:attachmentId', async (req, res) => {
+    const c = await ctx(req);
+    const attachmentId = req.params.attachmentId;
+    if (!uuid.safeParse(attachmentId).success) throw new CrmError(404, 'attachmentNotFound');
+    const { attachment, content } = await options.contracts.attachmentContent(id(req), attachmentId, c);
+    res.setHeader('Content-Type', attachment.contentType);
+    res.setHeader('Content-Length', String(content.length));
+    res.setHeader('Content-Disposition', attachmentDisposition(attachment.fileName));
+    // a file is never rendered as part of the portal, whatever it contains
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.end(content);
+  });
+  router.delete('/contracts/:id/attachments/:attachmentId', async (req, res) => {
+    const c = await ctx(req);
+    const attachmentId = req.params.attachmentId;
+    if (!uuid.safeParse(attachmentId).success) throw new CrmError(404, 'attachmentNotFound');
+    await audited(req, 'contract-attachment-delete', () => options.contracts.removeAttachment(id(req), attachmentId, c));
+    res.status(204).end();
   });
 
   router.use(crmErrorHandler);

@@ -10,7 +10,8 @@
  * 4754 divisions '01'–'97'; region codes exist in src/dictionaries/regionData.json;
  * enum fields use the values of src/types.ts (parsed from the source); money is
  * integer fen; dates are in 2025–2026 (record and visit dates; birthdays and
- * foundedOn are historical and only checked for format); user refs are
+ * foundedOn are historical and only checked for format); contracts name a
+ * customer, a known type and format, an amount in fen > 0 and end ≥ start; user refs are
  * members of examples/org.yaml. Exits 1 on the first batch of errors.
  */
 /* eslint-disable no-console */
@@ -56,6 +57,8 @@ const E = {
   gender: enumOf('GENDERS'),
   relationType: enumOf('CONTACT_RELATION_TYPES'),
   strength: enumOf('RELATION_STRENGTHS'),
+  contractType: enumOf('CONTRACT_TYPES'),
+  contractFormat: enumOf('CONTRACT_FORMATS'),
 };
 
 // --- regions ---
@@ -206,6 +209,30 @@ for (const [i, v] of data.visits.entries()) {
   if (!v.content) err(w, 'no content');
 }
 
+for (const [i, k] of (data.contracts ?? []).entries()) {
+  const w = `contract #${i}`;
+  if (!customers.has(k.customerKey))
+    err(w, `customerKey ${k.customerKey} does not resolve`);
+  if (!k.name) err(w, 'no name');
+  checkEnum(`${w}.contractType`, E.contractType, k.contractType);
+  checkEnum(`${w}.format`, E.contractFormat, k.format);
+  if (!Number.isInteger(k.amount) || k.amount <= 0)
+    err(w, `bad amount ${k.amount} (integer fen > 0)`);
+  for (const f of ['signedAt', 'startDate', 'endDate'])
+    if (k[f] !== undefined && !isDay(k[f])) err(w, `bad ${f} ${k[f]}`);
+  if (k.startDate && k.endDate && k.endDate < k.startDate)
+    err(w, 'endDate before startDate');
+  if (k.status !== 'draft' && k.status !== 'approved')
+    err(w, `status ${k.status} (draft or approved)`);
+  checkUser(`${w}.createdBy`, k.createdBy);
+}
+// a contract's 负责人 is its creator: they must manage the customer or the demo breaks scope
+for (const k of data.contracts ?? []) {
+  const c = data.customers.find(x => x.key === k.customerKey);
+  if (c && !(c.accountManagers ?? []).includes(k.createdBy))
+    err(`contract ${k.name}`, `${k.createdBy} does not manage ${c.key}`);
+}
+
 // data the search and graph tests rely on
 if (data.customers.filter(c => c.name.includes('华信')).length < 2)
   err('customers', 'need two names containing 华信');
@@ -221,5 +248,5 @@ if (errors.length) {
   process.exit(1);
 }
 console.log(
-  `ok: ${data.customers.length} customers, ${data.contacts.length} contacts, ${data.relations.length} relations, ${data.visits.length} visits`,
+  `ok: ${data.customers.length} customers, ${data.contacts.length} contacts, ${data.relations.length} relations, ${data.visits.length} visits, ${(data.contracts ?? []).length} contracts`,
 );

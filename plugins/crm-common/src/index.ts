@@ -7,3 +7,4 @@ export * from './text';
 export * from './validation/uscc';
 export * from './dictionaries/industries';
 export * from './dictionaries/regions';
+export * from './dictionaries/contracts';

@@ -16,6 +16,8 @@ import {
 export const CRM_CUSTOMER_RESOURCE_TYPE = 'crm-customer';
 export const CRM_CONTACT_RESOURCE_TYPE = 'crm-contact';
 export const CRM_VISIT_RESOURCE_TYPE = 'crm-visit';
+/** Contracts have a scope of their own: 本人 is the 负责人, 本部门 the contract's 归属部门. */
+export const CRM_CONTRACT_RESOURCE_TYPE = 'crm-contract';
 
 const f = (name: string, zh: string, en: string): FieldModel => ({ name, label: { 'zh-CN': zh, en } });
 
@@ -67,6 +69,21 @@ export const VISIT_FIELDS: FieldModel[] = [
   f('content', '拜访内容', 'Content'),
   f('companions', '陪同人员', 'Companions'),
   f('nextPlan', '下一步计划', 'Next plan'),
+];
+
+/** Fields a role may hide or make read-only; 编号, 名称, 客户, 负责人, 归属部门 and 审批状态 are always visible. */
+export const CONTRACT_FIELDS: FieldModel[] = [
+  f('format', '合同格式', 'Format'),
+  f('contractType', '合同类型', 'Contract type'),
+  f('amount', '合同金额', 'Amount'),
+  f('signedAt', '签订日期', 'Signed on'),
+  f('startDate', '开始日期', 'Start date'),
+  f('endDate', '结束日期', 'End date'),
+  f('paymentTerms', '付款约定', 'Payment terms'),
+  f('standard', '合同遵循标准', 'Applicable standard'),
+  f('keyTerms', '合同中重要事项', 'Key terms'),
+  f('remark', '备注', 'Remark'),
+  f('attachments', '附件', 'Attachments'),
 ];
 
 /** Fields that other fields are derived from: hiding the key hides them too. */
@@ -139,7 +156,19 @@ export const CRM_VISIT_MODEL: ResourceModel = {
   defaults: defaultsFor(CHILD, []),
 };
 
-export const CRM_MODELS = [CRM_CUSTOMER_MODEL, CRM_CONTACT_MODEL, CRM_VISIT_MODEL];
+export const CRM_CONTRACT_MODEL: ResourceModel = {
+  pluginId: 'crm',
+  resourceType: CRM_CONTRACT_RESOURCE_TYPE,
+  permissionPrefix: 'crm.contract',
+  label: { 'zh-CN': '合同', en: 'Contracts' },
+  actions: ALL,
+  scoped: true,
+  fields: CONTRACT_FIELDS,
+  defaults: defaultsFor(ALL, ['amount']),
+};
+
+/** Customer, contact, visit, contract: the order of CrmResourceKind. */
+export const CRM_MODELS = [CRM_CUSTOMER_MODEL, CRM_CONTACT_MODEL, CRM_VISIT_MODEL, CRM_CONTRACT_MODEL];
 
 export const crmPermissions = CRM_MODELS.flatMap(permissionsOf);
 
@@ -164,10 +193,17 @@ export const crmVisitUpdatePermission = byName('crm.visit.update') as ResourcePe
 export const crmVisitDeletePermission = byName('crm.visit.delete') as ResourcePermissionOf<'crm-visit'>;
 export const crmVisitExportPermission = byName('crm.visit.export') as ResourcePermissionOf<'crm-visit'>;
 
+export const crmContractReadPermission = byName('crm.contract.read') as ResourcePermissionOf<'crm-contract'>;
+export const crmContractCreatePermission = byName('crm.contract.create') as BasicPermission;
+export const crmContractUpdatePermission = byName('crm.contract.update') as ResourcePermissionOf<'crm-contract'>;
+export const crmContractDeletePermission = byName('crm.contract.delete') as ResourcePermissionOf<'crm-contract'>;
+export const crmContractExportPermission = byName('crm.contract.export') as ResourcePermissionOf<'crm-contract'>;
+export const crmContractAssignPermission = byName('crm.contract.assign') as ResourcePermissionOf<'crm-contract'>;
+
 type ResourcePermissionOf<T extends string> = ResourcePermission<T>;
 
-/** The CRM resource types in the order of the API: customer, contact, visit. */
-export type CrmResourceKind = 'customer' | 'contact' | 'visit';
+/** The CRM resource types in the order of the API: customer, contact, visit, contract. */
+export type CrmResourceKind = 'customer' | 'contact' | 'visit' | 'contract';
 
 /** What the signed-in user may do and see in the CRM (`GET /api/crm/access`), for the UI. */
 export interface CrmAccessView {

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import {
   CHANNELS,
   CONTACT_RELATION_TYPES,
+  CONTRACT_FORMATS,
+  CONTRACT_TYPES,
   CUSTOMER_LEVELS,
   CUSTOMER_SOURCES,
   CUSTOMER_STATUSES,
@@ -224,6 +226,72 @@ export const visitUpdateSchema = z
   .partial()
   .extend({ version: z.number('required').int('invalidType') });
 
+/** 合同金额: a positive whole number of 分. */
+const contractAmount = z.object(
+  {
+    amount: z
+      .number('invalidContractAmount')
+      .int('invalidContractAmount')
+      .min(1, 'invalidContractAmount')
+      .max(Number.MAX_SAFE_INTEGER, 'invalidContractAmount'),
+    currency: z.literal('CNY', 'invalidValue').default('CNY'),
+  },
+  'invalidContractAmount',
+);
+
+const groupRef = z.string().regex(/^group:[a-z0-9_.-]+\/[A-Za-z0-9_.@-]+$/, 'invalidValue').max(200, 'tooLong');
+
+export const contractFields = {
+  name: requiredText(200),
+  customerId: z.string('required').uuid('customerNotFound'),
+  format: enumOf(CONTRACT_FORMATS),
+  contractType: enumOf(CONTRACT_TYPES),
+  amount: contractAmount,
+  signedAt: date,
+  startDate: date,
+  endDate: date,
+  paymentTerms: optionalText(2000),
+  standard: optionalText(500),
+  keyTerms: optionalText(5000),
+  remark: optionalText(2000),
+  owner: userRef,
+  /** 归属部门: absent → the owner's primary department */
+  ownerDepartment: groupRef.nullable().optional(),
+};
+
+/** 结束日期 may not lie before 开始日期 (both YYYY-MM-DD, so they compare as strings). */
+export function contractDatesProblem(start: string | null | undefined, end: string | null | undefined): 'endBeforeStart' | undefined {
+  return start && end && end < start ? 'endBeforeStart' : undefined;
+}
+
+export const contractCreateSchema = z
+  .object({
+    ...contractFields,
+    format: contractFields.format.default('standard'),
+    contractType: contractFields.contractType.default('sales'),
+    owner: contractFields.owner.optional(),
+  })
+  .superRefine((v, ctx) => {
+    const problem = contractDatesProblem(v.startDate, v.endDate);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['endDate'], message: problem });
+  });
+
+/** The customer of a contract is fixed once it exists; dates are checked against the stored ones by the backend. */
+export const contractUpdateSchema = z
+  .object(contractFields)
+  .omit({ customerId: true })
+  .partial()
+  .extend({ version: z.number('required').int('invalidType') })
+  .superRefine((v, ctx) => {
+    const problem = contractDatesProblem(v.startDate, v.endDate);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['endDate'], message: problem });
+  });
+
+/** 提交审批 / 重新提交: the version the user saw, so that what is submitted is what they read. */
+export const contractSubmitSchema = z.object({
+  version: z.number('required').int('invalidType'),
+});
+
 export type CustomerCreate = z.output<typeof customerCreateSchema>;
 export type CustomerUpdate = z.output<typeof customerUpdateSchema>;
 export type ContactCreate = z.output<typeof contactCreateSchema>;
@@ -232,3 +300,5 @@ export type ContactRelationCreate = z.output<typeof contactRelationCreateSchema>
 export type ContactRelationUpdate = z.output<typeof contactRelationUpdateSchema>;
 export type VisitCreate = z.output<typeof visitCreateSchema>;
 export type VisitUpdate = z.output<typeof visitUpdateSchema>;
+export type ContractCreate = z.output<typeof contractCreateSchema>;
+export type ContractUpdate = z.output<typeof contractUpdateSchema>;

@@ -222,6 +222,103 @@ export interface VisitInput {
   nextPlan?: string | null;
 }
 
+/** 合同格式: 标准合同 / 非标准合同 */
+export const CONTRACT_FORMATS = ['standard', 'non-standard'] as const;
+export type ContractFormat = (typeof CONTRACT_FORMATS)[number];
+
+/** 合同类型: 销售合同 / 服务合同 / 框架协议 / 采购合同 / 其他 (labels in dictionaries/contracts.ts) */
+export const CONTRACT_TYPES = ['sales', 'service', 'framework', 'purchase', 'other'] as const;
+export type ContractType = (typeof CONTRACT_TYPES)[number];
+
+/**
+ * 审批状态: 草稿 / 审批中 / 已退回 / 已通过 / 已驳回 / 已撤销. Only the
+ * approval workflow moves a contract out of `draft` (through 提交审批).
+ */
+export const CONTRACT_STATUSES = ['draft', 'in_approval', 'returned', 'approved', 'rejected', 'withdrawn'] as const;
+export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
+
+/** Statuses in which a contract may be edited (and its attachments changed). */
+export const CONTRACT_EDITABLE_STATUSES: readonly ContractStatus[] = ['draft', 'returned', 'rejected', 'withdrawn'];
+/** Statuses from which 提交审批 starts a new approval (a returned one is resubmitted instead). */
+export const CONTRACT_SUBMITTABLE_STATUSES: readonly ContractStatus[] = ['draft', 'rejected', 'withdrawn'];
+/** Statuses in which a contract may be deleted: no approval is open or done. */
+export const CONTRACT_DELETABLE_STATUSES: readonly ContractStatus[] = ['draft', 'rejected', 'withdrawn'];
+
+/** A file stored with a record (the CRM keeps them in its own database). */
+export interface Attachment {
+  id: string;
+  fileName: string;
+  /** the type found in the file's content, not the one the uploader claimed */
+  contentType: string;
+  /** bytes */
+  size: number;
+  createdBy: string;
+  createdAt: string;
+}
+
+/** Largest attachment the CRM accepts, in bytes (20 MB). */
+export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
+/** Most attachments one record may have. */
+export const MAX_ATTACHMENTS_PER_RECORD = 50;
+
+export interface Contract extends RecordMeta {
+  /** 合同编号, e.g. HT000123 */
+  number: string;
+  /** 合同名称 */
+  name: string;
+  customerId: string;
+  customerName: string;
+  /** 合同格式 */
+  format?: ContractFormat;
+  /** 合同类型 */
+  contractType?: ContractType;
+  /** 合同金额 (分, > 0) */
+  amount?: Money;
+  /** 签订日期 YYYY-MM-DD */
+  signedAt?: string | null;
+  /** 开始日期 YYYY-MM-DD */
+  startDate?: string | null;
+  /** 结束日期 YYYY-MM-DD, not before the start */
+  endDate?: string | null;
+  /** 付款约定 */
+  paymentTerms?: string | null;
+  /** 合同遵循标准 */
+  standard?: string | null;
+  /** 合同中重要事项 */
+  keyTerms?: string | null;
+  remark?: string | null;
+  /** 负责人: a catalog user ref */
+  owner: string;
+  /** 归属部门: the department whose data scope the contract falls in */
+  ownerDepartment: string | null;
+  status: ContractStatus;
+  /** the approval (workflow instance) the status comes from */
+  workflowInstanceId: string | null;
+  /** that instance's version last applied; older status events are ignored */
+  workflowVersion: number | null;
+  /** only in the answer of one contract */
+  attachments?: Attachment[];
+}
+
+export interface ContractInput {
+  name: string;
+  customerId: string;
+  format?: ContractFormat;
+  contractType?: ContractType;
+  amount: Money;
+  signedAt?: string | null;
+  startDate?: string | null;
+  endDate?: string | null;
+  paymentTerms?: string | null;
+  standard?: string | null;
+  keyTerms?: string | null;
+  remark?: string | null;
+  /** 负责人; by default the creator */
+  owner?: string;
+  /** 归属部门; by default the owner's primary department */
+  ownerDepartment?: string | null;
+}
+
 /** The suite's one paging shape (defined with the access model, shared by every plugin). */
 export type { Page } from '@cocrm/plugin-access-common';
 
@@ -268,6 +365,18 @@ export interface VisitListQuery extends PageQuery {
   to?: string;
 }
 
+export interface ContractListQuery extends PageQuery {
+  /** 合同编号, 合同名称 or 客户名称 */
+  q?: string;
+  status?: ContractStatus[];
+  contractType?: ContractType[];
+  customerId?: string;
+  owner?: string;
+  signedFrom?: string;
+  signedTo?: string;
+  deleted?: boolean;
+}
+
 /** One entry of the customer 360° timeline; `source` names the feed it came from. */
 export interface TimelineEntry {
   id: string;
@@ -281,6 +390,8 @@ export interface TimelineEntry {
   /** link target inside the portal, relative to the CRM root */
   link?: { type: string; id: string };
   summary?: string;
+  /** the amount of the document the entry is about (a contract's 合同金额), unless hidden from the caller */
+  amount?: Money;
 }
 
 export interface TimelinePage {

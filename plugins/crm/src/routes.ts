@@ -14,5 +14,12 @@ export function useCrmLinks() {
     contacts: `${base}/contacts`,
     contact: (id: string) => `${base}/contacts/${encodeURIComponent(id)}`,
     visits: `${base}/visits`,
+    contracts: `${base}/contracts`,
+    contract: (id: string) => `${base}/contracts/${encodeURIComponent(id)}`,
   };
+}
+
+/** The approval page of the workflow plugin (审批单), at the path the suite mounts it. */
+export function approvalLink(instanceId: string): string {
+  return `/approvals/instances/${encodeURIComponent(instanceId)}`;
 }

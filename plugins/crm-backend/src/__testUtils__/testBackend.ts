@@ -14,6 +14,7 @@ import { CRM_MODELS } from '@cocrm/plugin-crm-common';
 import express from 'express';
 import request from 'supertest';
 import { crmPlugin } from '../plugin';
+import { FakeWorkflow, TestEventBus } from './fakeWorkflow';
 
 /** Every database the suite must run on; PostgreSQL comes from BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING. */
 export const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
@@ -31,14 +32,31 @@ export const SCOPES: Record<string, string[] | 'all' | 'none'> = {
 
 /** Fields hidden from a test user (by resource type), as a role's field rules would. */
 export const HIDDEN_FIELDS: Record<string, Record<string, string[]>> = {
-  'user:default/kefu': { 'crm-customer': ['annualRevenue', 'expectedPurchase', 'phone'], 'crm-contact': ['mobile'] },
+  'user:default/kefu': {
+    'crm-customer': ['annualRevenue', 'expectedPurchase', 'phone'],
+    'crm-contact': ['mobile'],
+    'crm-contract': ['amount', 'attachments'],
+  },
 };
 SCOPES['user:default/kefu'] = ['user:default/zhouhao'];
+
+/** Users whose scope is departments (本部门): records filed under these 归属部门. */
+export const DEPARTMENT_SCOPES: Record<string, string[]> = {
+  'user:default/sunli': ['group:default/new-dept'],
+};
 
 /** What the access plugin would compile for a test user. */
 function compiledFor(userRef: string): CompiledAccess {
   const scope = SCOPES[userRef];
   const permissions: CompiledAccess['permissions'] = {};
+  const departmentScope = DEPARTMENT_SCOPES[userRef];
+  if (departmentScope) {
+    for (const model of CRM_MODELS) {
+      for (const action of model.actions) {
+        permissions[`${model.permissionPrefix}.${action}`] = action === 'create' ? { all: true, owners: [], departments: [] } : { all: false, owners: [], departments: departmentScope };
+      }
+    }
+  }
   if (scope && scope !== 'none') {
     for (const model of CRM_MODELS) {
       for (const action of model.actions) {
@@ -83,29 +101,63 @@ const departments = ['old-dept', 'new-dept'].map(name => ({
   spec: { type: 'department', children: [] },
 }));
 
-export async function startCrm(databaseId: TestDatabaseId) {
-  const knex: Knex = await databases.init(databaseId);
+const SERVICE = '\u0000service';
+
+export async function startCrm(
+  databaseId: TestDatabaseId,
+  options: {
+    /** the workflow plugin's stand-in; without one, nothing answers at /api/workflow */
+    workflow?: FakeWorkflow;
+    /** the database of an earlier backend, for a restart */
+    knex?: Knex;
+    /** app config (e.g. crm.demoData.file) */
+    config?: Record<string, unknown>;
+    /** more catalog users (names), e.g. everyone the demo data names */
+    extraUsers?: string[];
+  } = {},
+) {
+  const knex: Knex = options.knex ?? (await databases.init(databaseId));
+  const bus = new TestEventBus();
   const decide = (userRef: string | undefined, permission: { name: string; type: string; resourceType?: string }) => {
+    // the CRM acting as itself (demo data): like the suite policy, plugins are not scoped
+    if (userRef === SERVICE) return { result: AuthorizeResult.ALLOW };
+    const departmentScope = userRef ? DEPARTMENT_SCOPES[userRef] : undefined;
+    if (departmentScope) {
+      if (permission.type === 'basic') return { result: AuthorizeResult.ALLOW };
+      return scopeDecision('crm', permission.resourceType!, { all: false, owners: [], departments: departmentScope });
+    }
     const scope = userRef ? SCOPES[userRef] : undefined;
     if (!scope || scope === 'none') return { result: AuthorizeResult.DENY };
     if (scope === 'all' || permission.type === 'basic') return { result: AuthorizeResult.ALLOW };
     return scopeDecision('crm', permission.resourceType!, { all: false, owners: scope, departments: [] });
   };
-  const userOf = (credentials: { principal: unknown }) => (credentials.principal as { userEntityRef?: string }).userEntityRef;
+  const userOf = (credentials: { principal: unknown }) => {
+    const principal = credentials.principal as { type: string; userEntityRef?: string };
+    return principal.type === 'service' ? SERVICE : principal.userEntityRef;
+  };
   const permissions = mockServices.permissions.mock({
     authorize: async (reqs, { credentials }) => reqs.map(r => decide(userOf(credentials), r.permission as never) as never),
     authorizeConditional: async (reqs, { credentials }) => reqs.map(r => decide(userOf(credentials), r.permission as never) as never),
   });
-  const { server } = await startTestBackend({
+  const backend = await startTestBackend({
     features: [
       crmPlugin,
       fakeAccessPlugin,
+      ...(options.workflow ? [options.workflow.plugin()] : []),
+      bus.factory(),
       mockServices.database.factory({ knex }),
-      catalogServiceMock.factory({ entities: [...users, ...departments] }),
+      catalogServiceMock.factory({
+        entities: [
+          ...users,
+          ...(options.extraUsers ?? []).map(name => ({ apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name, namespace: 'default' }, spec: {} })),
+          ...departments,
+        ],
+      }),
       permissions.factory,
-      mockServices.rootConfig.factory({ data: {} }),
+      mockServices.rootConfig.factory({ data: options.config ?? {} }),
     ],
   });
+  const { server } = backend;
   /** `user` is a user name, or `service:<plugin>` for a plugin-to-plugin call. */
   const as = (user: string, locale = 'zh-CN') => {
     const auth = user.startsWith('service:')
@@ -117,9 +169,12 @@ export async function startCrm(databaseId: TestDatabaseId) {
       post: (url: string, body?: object) => agent.post(`/api/crm${url}`).set('Authorization', auth).set('Accept-Language', locale).send(body ?? {}),
       patch: (url: string, body: object) => agent.patch(`/api/crm${url}`).set('Authorization', auth).set('Accept-Language', locale).send(body),
       delete: (url: string) => agent.delete(`/api/crm${url}`).set('Authorization', auth).set('Accept-Language', locale),
+      /** a raw upload (the file is the body) */
+      upload: (url: string, content: Buffer) =>
+        agent.post(`/api/crm${url}`).set('Authorization', auth).set('Accept-Language', locale).set('Content-Type', 'application/octet-stream').send(content),
     };
   };
-  return { knex, server, as };
+  return { knex, server, as, bus, stop: () => backend.stop() };
 }
 
 /** A valid 统一社会信用代码 for a 17-character body (GB 32100 check character). */

@@ -5,6 +5,7 @@ import {
   ContactInput,
   CustomerInput,
   contactCreateSchema,
+  contractCreateSchema,
   contactRelationCreateSchema,
   customerCreateSchema,
   visitCreateSchema,
@@ -14,6 +15,9 @@ import { CustomerService } from '../service/CustomerService';
 import { ContactService } from '../service/ContactService';
 import { RelationService } from '../service/RelationService';
 import { VisitService } from '../service/VisitService';
+import { ContractService } from '../service/ContractService';
+import { WORKFLOW_ACTOR } from '../service/ContractApprovals';
+import { writeAudit } from '../service/Audit';
 import { RequestContext } from '../service/RequestContext';
 import { UserDirectory } from '../service/UserDirectory';
 
@@ -22,6 +26,24 @@ export interface DemoData {
   contacts: Array<Omit<ContactInput, 'customerId'> & { key: string; customerKey: string; createdBy: string }>;
   relations: Array<{ fromKey: string; toKey: string; type: string; strength?: string; remark?: string; createdBy: string }>;
   visits: Array<{ customerKey: string; contactKeys?: string[]; visitorRef: string; visitedAt: string; content: string; companions?: string[]; nextPlan?: string; createdBy: string }>;
+  /** 合同: a draft to submit, and one shown as approved (no approval is started for it) */
+  contracts?: Array<{
+    customerKey: string;
+    name: string;
+    contractType?: string;
+    format?: string;
+    /** 分 */
+    amount: number;
+    signedAt?: string;
+    startDate?: string;
+    endDate?: string;
+    paymentTerms?: string;
+    standard?: string;
+    keyTerms?: string;
+    remark?: string;
+    createdBy: string;
+    status: 'draft' | 'approved';
+  }>;
 }
 
 const MARKER = 'demo-data-seeded';
@@ -41,12 +63,13 @@ export async function seedDemoData(options: {
   contacts: ContactService;
   relations: RelationService;
   visits: VisitService;
+  contracts: ContractService;
 }): Promise<boolean> {
   const { knex, logger } = options;
-  if (await knex('crm_sequences').where({ name: MARKER }).first()) return true;
+  if (await knex('crm_sequences').where({ name: MARKER }).first()) return seedDemoContracts(options);
   if (await knex('crm_customers').first('id')) {
     await knex('crm_sequences').insert({ name: MARKER, value: 1 });
-    return true;
+    return seedDemoContracts(options);
   }
   const data = JSON.parse(await fs.readFile(options.file, 'utf8')) as DemoData;
   const referenced = [
@@ -96,5 +119,57 @@ export async function seedDemoData(options: {
   }
   await knex('crm_sequences').insert({ name: MARKER, value: 1 });
   logger.info(`CRM demo data loaded: ${customerIds.size} customers, ${contactIds.size} contacts`);
+  return seedDemoContracts(options);
+}
+
+const CONTRACTS_MARKER = 'demo-contracts-seeded';
+
+/**
+ * The demo contracts, once, also into a database that got the demo customers
+ * before contracts existed — but only where those customers are (by name),
+ * never into real data. The approved one is marked approved directly, with
+ * its history entry, since no flow ever ran for it.
+ */
+async function seedDemoContracts(options: Parameters<typeof seedDemoData>[0]): Promise<boolean> {
+  const { knex, logger } = options;
+  if (await knex('crm_sequences').where({ name: CONTRACTS_MARKER }).first()) return true;
+  const data = JSON.parse(await fs.readFile(options.file, 'utf8')) as DemoData;
+  const list = data.contracts ?? [];
+  const names = new Map(data.customers.map(c => [c.key, c.name]));
+  const rows: Array<{ id: string; name: string }> = await knex('crm_customers')
+    .whereIn('name', list.map(c => names.get(c.customerKey) ?? ''))
+    .whereNull('deleted_at')
+    .select('id', 'name');
+  const idByName = new Map(rows.map(r => [r.name, r.id]));
+  const demoCustomersPresent = list.every(c => idByName.has(names.get(c.customerKey) ?? ''));
+  if (!demoCustomersPresent || (await knex('crm_contracts').first('id'))) {
+    await knex('crm_sequences').insert({ name: CONTRACTS_MARKER, value: 1 });
+    return true;
+  }
+  if ((await options.users.missing(list.map(c => c.createdBy))).length > 0) return false;
+  const credentials = await options.auth.getOwnServiceCredentials();
+  for (const { customerKey, createdBy, status, amount, ...rest } of list) {
+    const input = parseInput(contractCreateSchema, { ...rest, amount: { amount, currency: 'CNY' }, customerId: idByName.get(names.get(customerKey)!) });
+    const contract = await options.contracts.create(input, { credentials, actor: createdBy, locale: 'zh-CN' });
+    if (status === 'approved') {
+      const at = new Date();
+      await knex.transaction(async tx => {
+        await tx('crm_contracts').where({ id: contract.id }).update({ status: 'approved', version: contract.version + 1, updated_at: at, updated_by: WORKFLOW_ACTOR });
+        await writeAudit(tx, {
+          recordType: 'contract',
+          recordId: contract.id,
+          customerId: contract.customerId,
+          action: 'approved',
+          actor: WORKFLOW_ACTOR,
+          at,
+          summary: `${contract.number} ${contract.name}`,
+          changes: [{ field: 'approvalStatus', from: 'draft', to: 'approved' }],
+          detail: { amount: input.amount },
+        });
+      });
+    }
+  }
+  await knex('crm_sequences').insert({ name: CONTRACTS_MARKER, value: 1 });
+  logger.info(`CRM demo contracts loaded: ${list.length}`);
   return true;
 }

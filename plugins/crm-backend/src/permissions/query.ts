@@ -15,18 +15,19 @@ export type CrmQuery =
 export type AccessFilter = PermissionCriteria<CrmQuery> | undefined;
 
 /**
- * Where a query finds the customer a row belongs to. Customers themselves
- * carry 归属部门 in a column; contacts, visits and relations reach it through
- * their customer.
+ * Where a query finds whose a row is. Customers carry 归属部门 in a column and
+ * their owners (account managers) in crm_customer_managers; contacts, visits
+ * and relations reach both through their customer. Contracts have their own
+ * owner (负责人) and 归属部门 columns.
  */
 export type ScopeColumns =
-  | { customerId: string; ownerDepartment: string }
-  | { customerId: string; ownerDepartment?: undefined };
+  | { customerId: string; ownerDepartment?: string; owner?: undefined }
+  | { owner: string; ownerDepartment: string; customerId?: undefined };
 
 /** Adds the access filter to `qb`. */
 export function applyAccessFilter(qb: Knex.QueryBuilder, filter: AccessFilter, columns: string | ScopeColumns, knex: Knex): void {
   if (!filter) return;
-  const cols = typeof columns === 'string' ? { customerId: columns } : columns;
+  const cols: ScopeColumns = typeof columns === 'string' ? { customerId: columns } : columns;
   qb.where(inner => applyCriteria(inner, filter, cols, knex));
 }
 
@@ -45,6 +46,10 @@ function applyCriteria(qb: Knex.QueryBuilder, criteria: PermissionCriteria<CrmQu
   } else if (criteria.kind === 'isOwner') {
     if (criteria.userRefs.length === 0) {
       qb.whereRaw('1 = 0');
+      return;
+    }
+    if (cols.owner) {
+      qb.whereIn(cols.owner, criteria.userRefs);
       return;
     }
     qb.whereExists(

@@ -7,6 +7,7 @@ import {
 import { SUITE_RULES } from '@cocrm/plugin-access-common';
 import {
   CRM_CONTACT_RESOURCE_TYPE,
+  CRM_CONTRACT_RESOURCE_TYPE,
   CRM_CUSTOMER_RESOURCE_TYPE,
   CRM_VISIT_RESOURCE_TYPE,
 } from '@cocrm/plugin-crm-common';
@@ -15,9 +16,9 @@ import { CrmQuery } from './query';
 /** What the permission framework sees of a record when it applies a rule in memory. */
 export interface CrmPermissionResource {
   id: string;
-  /** account managers of the customer the record belongs to */
-  accountManagers: string[];
-  /** 归属部门 of that customer */
+  /** whose record it is: the account managers of its customer, or a contract's 负责人 */
+  owners: string[];
+  /** 归属部门 of its customer, or of the contract */
   ownerDepartment: string | null;
 }
 
@@ -33,25 +34,29 @@ export const visitResourceRef = createPermissionResourceRef<CrmPermissionResourc
   pluginId: 'crm',
   resourceType: CRM_VISIT_RESOURCE_TYPE,
 });
+export const contractResourceRef = createPermissionResourceRef<CrmPermissionResource, CrmQuery>().with({
+  pluginId: 'crm',
+  resourceType: CRM_CONTRACT_RESOURCE_TYPE,
+});
 
 
-/** 本人: the record's customer is managed by one of the users. */
+/** 本人: the record is one of the users' (their customer's, or their contract as 负责人). */
 function isOwnerRule<T extends string>(resourceRef: PermissionResourceRef<CrmPermissionResource, CrmQuery, T, 'crm'>) {
   return createPermissionRule({
     name: SUITE_RULES.isOwner,
-    description: 'Records whose customer has one of the given users as account manager',
+    description: 'Records of one of the given users (account manager of the customer, or 负责人 of the contract)',
     resourceRef,
     paramsSchema: z.object({ userRefs: z.array(z.string()).describe('Catalog user refs') }),
-    apply: (resource: CrmPermissionResource, { userRefs }) => resource.accountManagers.some(ref => userRefs.includes(ref)),
+    apply: (resource: CrmPermissionResource, { userRefs }) => resource.owners.some(ref => userRefs.includes(ref)),
     toQuery: ({ userRefs }): CrmQuery => ({ kind: 'isOwner', userRefs }),
   });
 }
 
-/** 本部门 / 本部门及下级 / 指定部门: the record's customer belongs to one of the departments. */
+/** 本部门 / 本部门及下级 / 指定部门: the record (or its customer) belongs to one of the departments. */
 function inDepartmentRule<T extends string>(resourceRef: PermissionResourceRef<CrmPermissionResource, CrmQuery, T, 'crm'>) {
   return createPermissionRule({
     name: SUITE_RULES.inDepartment,
-    description: "Records whose customer's owner department is one of the given groups",
+    description: "Records whose owner department (the customer's, or the contract's) is one of the given groups",
     resourceRef,
     paramsSchema: z.object({ departmentRefs: z.array(z.string()).describe('Catalog group refs') }),
     apply: (resource: CrmPermissionResource, { departmentRefs }) =>
@@ -67,3 +72,4 @@ function rulesFor<T extends string>(ref: PermissionResourceRef<CrmPermissionReso
 export const customerRules = rulesFor(customerResourceRef);
 export const contactRules = rulesFor(contactResourceRef);
 export const visitRules = rulesFor(visitResourceRef);
+export const contractRules = rulesFor(contractResourceRef);

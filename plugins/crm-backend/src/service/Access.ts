@@ -10,7 +10,7 @@ import {
 } from '@backstage/plugin-permission-common';
 import { createConditionTransformer } from '@backstage/plugin-permission-node';
 import { AccessFilter } from '../permissions/query';
-import { contactResourceRef, customerResourceRef, visitResourceRef } from '../permissions/rules';
+import { contactResourceRef, contractResourceRef, customerResourceRef, visitResourceRef } from '../permissions/rules';
 import { CrmError } from '../errors';
 
 type Decision = Awaited<ReturnType<PermissionsService['authorizeConditional']>>[number];
@@ -37,7 +37,7 @@ export class Access {
     private readonly now: () => number = Date.now,
   ) {
     this.transformers = Object.fromEntries(
-      [customerResourceRef, contactResourceRef, visitResourceRef].map(ref => [
+      [customerResourceRef, contactResourceRef, visitResourceRef, contractResourceRef].map(ref => [
         ref.resourceType,
         createConditionTransformer(registry.getPermissionRuleset(ref)),
       ]),

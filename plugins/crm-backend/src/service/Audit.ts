@@ -1,9 +1,29 @@
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 
-const META_FIELDS = new Set(['id', 'version', 'createdBy', 'createdAt', 'updatedBy', 'updatedAt', 'deletedAt', 'deletedBy', 'parentName', 'groupName', 'customerName', 'contactNames', 'age']);
+const META_FIELDS = new Set(['id', 'version', 'createdBy', 'createdAt', 'updatedBy', 'updatedAt', 'deletedAt', 'deletedBy', 'parentName', 'groupName', 'customerName', 'contactNames', 'age', 'attachments', 'workflowInstanceId', 'workflowVersion']);
 
-export type AuditAction = 'created' | 'updated' | 'deleted' | 'restored' | 'handedOver' | 'handoverReverted';
+export type AuditAction =
+  | 'created'
+  | 'updated'
+  | 'deleted'
+  | 'restored'
+  | 'handedOver'
+  | 'handoverReverted'
+  // a contract's approval (提交审批, 重新提交 and the outcomes)
+  | 'submitted'
+  | 'resubmitted'
+  | 'returned'
+  | 'approved'
+  | 'rejected'
+  | 'withdrawn'
+  | 'attachmentAdded'
+  | 'attachmentRemoved';
+
+/** Facts of an entry that are no field change: the amount of a contract when it was submitted or decided. */
+export interface AuditDetail {
+  amount?: { amount: number; currency: string };
+}
 
 /** Field-level differences between two API representations of a record. */
 export function diff(before: object, after: object, rename: Record<string, string> = {}) {
@@ -26,7 +46,7 @@ export function diff(before: object, after: object, rename: Record<string, strin
 export async function writeAudit(
   tx: Knex.Transaction,
   entry: {
-    recordType: 'customer' | 'contact' | 'relation' | 'visit';
+    recordType: 'customer' | 'contact' | 'relation' | 'visit' | 'contract';
     recordId: string;
     customerId: string | null;
     action: AuditAction;
@@ -34,6 +54,7 @@ export async function writeAudit(
     at: Date;
     summary?: string;
     changes?: Array<{ field: string; from: unknown; to: unknown }>;
+    detail?: AuditDetail;
   },
 ) {
   await tx('crm_audit').insert({
@@ -46,5 +67,6 @@ export async function writeAudit(
     at: entry.at,
     summary: entry.summary ?? null,
     changes: entry.changes ? JSON.stringify(entry.changes) : null,
+    detail: entry.detail ? JSON.stringify(entry.detail) : null,
   });
 }

@@ -12,7 +12,7 @@ import { Access } from './Access';
 import { FieldRules } from './FieldRules';
 import { RequestContext } from './RequestContext';
 
-const KINDS: Record<string, 'customer' | 'contact' | 'visit' | undefined> = { customer: 'customer', contact: 'contact', visit: 'visit' };
+const KINDS: Record<string, 'customer' | 'contact' | 'visit' | 'contract' | undefined> = { customer: 'customer', contact: 'contact', visit: 'visit', contract: 'contract' };
 const EXPORT_MAX_ROWS = 100_000;
 
 const LABELS: AuditLabels = {
@@ -21,10 +21,19 @@ const LABELS: AuditLabels = {
     contact: { 'zh-CN': '联系人', en: 'Contact' },
     relation: { 'zh-CN': '联系人关系', en: 'Relation' },
     visit: { 'zh-CN': '拜访', en: 'Visit' },
+    contract: { 'zh-CN': '合同', en: 'Contract' },
   },
   actions: {
     handedOver: { 'zh-CN': '工作移交', en: 'Handed over' },
     handoverReverted: { 'zh-CN': '撤销移交', en: 'Handover reverted' },
+    submitted: { 'zh-CN': '提交审批', en: 'Submitted for approval' },
+    resubmitted: { 'zh-CN': '重新提交', en: 'Resubmitted' },
+    returned: { 'zh-CN': '审批退回', en: 'Returned' },
+    approved: { 'zh-CN': '审批通过', en: 'Approved' },
+    rejected: { 'zh-CN': '审批驳回', en: 'Rejected' },
+    withdrawn: { 'zh-CN': '撤销审批', en: 'Withdrawn' },
+    attachmentAdded: { 'zh-CN': '上传附件', en: 'Attachment added' },
+    attachmentRemoved: { 'zh-CN': '删除附件', en: 'Attachment removed' },
   },
 };
 

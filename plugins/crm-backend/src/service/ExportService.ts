@@ -2,6 +2,11 @@ import ExcelJS from 'exceljs';
 import { Writable } from 'node:stream';
 import {
   CONTACT_FIELDS,
+  CONTRACT_FIELDS,
+  CONTRACT_FORMAT_LABELS,
+  CONTRACT_STATUS_LABELS,
+  CONTRACT_TYPE_LABELS,
+  ContractListQuery,
   CUSTOMER_FIELDS,
   ContactListQuery,
   CrmLocale,
@@ -10,16 +15,18 @@ import {
   VISIT_FIELDS,
   VisitListQuery,
   crmContactExportPermission,
+  crmContractExportPermission,
   crmCustomerExportPermission,
   crmVisitExportPermission,
   industryLabel,
   regionLabel,
 } from '@cocrm/plugin-crm-common';
-import type { FieldModel } from '@cocrm/plugin-access-common';
+import type { FieldModel, Label } from '@cocrm/plugin-access-common';
 import { CrmError } from '../errors';
 import { CustomerService } from './CustomerService';
 import { ContactService } from './ContactService';
 import { VisitService } from './VisitService';
+import { ContractService } from './ContractService';
 import { RequestContext } from './RequestContext';
 import { CallerFields } from './FieldRules';
 
@@ -54,12 +61,29 @@ const COLUMNS: Record<CrmResourceKind, FieldModel[]> = {
     col('visitorRef', '拜访人', 'Visitor'),
     ...VISIT_FIELDS,
   ],
+  contract: [
+    col('number', '合同编号', 'Number'),
+    col('name', '合同名称', 'Name'),
+    col('customerName', '客户', 'Customer'),
+    col('status', '审批状态', 'Approval status'),
+    ...CONTRACT_FIELDS.filter(f => f.name !== 'attachments'),
+    col('owner', '负责人', 'Owner'),
+    col('ownerDepartment', '归属部门', 'Owner department'),
+    col('createdAt', '创建时间', 'Created'),
+    col('updatedAt', '更新时间', 'Updated'),
+  ],
+};
+
+/** Dictionary fields exported by their names rather than their codes. */
+const DICTIONARIES: Partial<Record<CrmResourceKind, Record<string, Record<string, Label>>>> = {
+  contract: { status: CONTRACT_STATUS_LABELS, contractType: CONTRACT_TYPE_LABELS, format: CONTRACT_FORMAT_LABELS },
 };
 
 const SHEET: Record<CrmResourceKind, { 'zh-CN': string; en: string }> = {
   customer: { 'zh-CN': '客户', en: 'Customers' },
   contact: { 'zh-CN': '联系人', en: 'Contacts' },
   visit: { 'zh-CN': '拜访', en: 'Visits' },
+  contract: { 'zh-CN': '合同', en: 'Contracts' },
 };
 
 function shanghai(iso: string): string {
@@ -92,6 +116,7 @@ export class ExportService {
     private readonly customers: CustomerService,
     private readonly contacts: ContactService,
     private readonly visits: VisitService,
+    private readonly contracts: ContractService,
     private readonly displayNames: () => Promise<Map<string, string>>,
   ) {}
 
@@ -110,6 +135,7 @@ export class ExportService {
     const locale: CrmLocale = ctx.locale;
     const columns = COLUMNS[kind].filter(c => !fields.isHidden(kind, c.name));
     const names = await this.displayNames();
+    const dictionaries = DICTIONARIES[kind] ?? {};
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true });
     const sheet = workbook.addWorksheet(SHEET[kind][locale]);
     sheet.columns = columns.map(c => ({ header: c.label[locale], key: c.name, width: Math.max(12, c.label[locale].length * 2 + 4) }));
@@ -119,7 +145,16 @@ export class ExportService {
       const { items } = await this.page(kind, query, page, BATCH, ctx);
       for (const item of items) {
         const record = item as unknown as Record<string, unknown>;
-        sheet.addRow(Object.fromEntries(columns.map(c => [c.name, cell(c.name, record[c.name], names)]))).commit();
+        sheet
+          .addRow(
+            Object.fromEntries(
+              columns.map(c => {
+                const label = dictionaries[c.name]?.[String(record[c.name])];
+                return [c.name, label ? label[locale] : cell(c.name, record[c.name], names)];
+              }),
+            ),
+          )
+          .commit();
       }
       if (items.length < BATCH) break;
     }
@@ -134,6 +169,9 @@ export class ExportService {
     }
     if (kind === 'contact') {
       return this.contacts.list(q as Parameters<ContactService['list']>[0] & ContactListQuery, ctx, { permission: crmContactExportPermission });
+    }
+    if (kind === 'contract') {
+      return this.contracts.list(q as Parameters<ContractService['list']>[0] & ContractListQuery, ctx, { permission: crmContractExportPermission });
     }
     return this.visits.list(q as Parameters<VisitService['list']>[0] & VisitListQuery, ctx, { permission: crmVisitExportPermission });
   }

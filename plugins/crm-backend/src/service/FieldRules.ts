@@ -1,6 +1,7 @@
 import type { CompiledAccess } from '@cocrm/plugin-access-common';
 import {
   CRM_CONTACT_MODEL,
+  CRM_CONTRACT_MODEL,
   CRM_CUSTOMER_MODEL,
   CRM_VISIT_MODEL,
   CrmAccessView,
@@ -15,7 +16,7 @@ export interface CompiledAccessSource {
   compiled(userRef: string): Promise<CompiledAccess>;
 }
 
-const MODELS = { customer: CRM_CUSTOMER_MODEL, contact: CRM_CONTACT_MODEL, visit: CRM_VISIT_MODEL } as const;
+const MODELS = { customer: CRM_CUSTOMER_MODEL, contact: CRM_CONTACT_MODEL, visit: CRM_VISIT_MODEL, contract: CRM_CONTRACT_MODEL } as const;
 const KINDS = Object.keys(MODELS) as CrmResourceKind[];
 
 type Change = { field: string; from: unknown; to: unknown };

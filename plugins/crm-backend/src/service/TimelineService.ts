@@ -1,12 +1,16 @@
 import { Knex } from 'knex';
 import {
+  Money,
   TimelineEntry,
   TimelinePage,
+  crmContractReadPermission,
   crmCustomerReadPermission,
   crmVisitReadPermission,
 } from '@cocrm/plugin-crm-common';
 import { CustomerStore } from '../database/CustomerStore';
 import { VisitStore } from '../database/VisitStore';
+import { CONTRACT_SCOPE } from '../database/ContractStore';
+import { applyAccessFilter } from '../permissions/query';
 import { toIso } from '@cocrm/plugin-access-node';
 import { CrmError } from '../errors';
 import { Access } from './Access';
@@ -56,9 +60,11 @@ export function auditSource(knex: Knex, fieldRules: FieldRules): CrmTimelineSour
     id: 'crm',
     async list({ customerId, before, limit, ctx }) {
       const fields = await fieldRules.forCaller(ctx);
-      // a visit is on the timeline itself (at its visit time); its creation would be a duplicate
+      // a visit is on the timeline itself (at its visit time); its creation would be a duplicate.
+      // Contracts have a scope of their own: their history comes from contractSource.
       const qb = knex('crm_audit')
         .where('customer_id', customerId)
+        .whereNot('record_type', 'contract')
         .whereNot(b => b.where('record_type', 'visit').where('action', 'created'));
       if (before) {
         qb.where(b => b.where('at', '<', before.at).orWhere(b2 => b2.where('at', '=', before.at).where('id', '<', before.id)));
@@ -109,6 +115,55 @@ export function visitSource(visits: VisitStore, access: Access, fieldRules: Fiel
         ...(v.content !== undefined ? { summary: v.content } : {}),
         link: { type: 'visit', id: v.id },
       }));
+    },
+  };
+}
+
+type AuditRow = { id: string; record_id: string; action: string; actor: string; at: unknown; summary: string | null; changes: string | null; detail: string | null };
+
+/**
+ * The history of the customer's contracts (created, 提交审批, the approval's
+ * outcome with the amount …), for callers who may read those contracts:
+ * the entries follow the contract's own scope (负责人, 归属部门), not the
+ * customer's, and its field rules (a hidden amount stays hidden).
+ */
+export function contractSource(knex: Knex, access: Access, fieldRules: FieldRules): CrmTimelineSource {
+  return {
+    id: 'crm-contracts',
+    async list({ customerId, before, limit, ctx }) {
+      const filter = await access.filter(crmContractReadPermission, ctx.credentials).catch(e => {
+        if (e instanceof CrmError && e.status === 403) return null;
+        throw e;
+      });
+      if (filter === null) return [];
+      const fields = await fieldRules.forCaller(ctx);
+      const qb = knex('crm_audit as a')
+        .join('crm_contracts as k', 'k.id', 'a.record_id')
+        .where('a.customer_id', customerId)
+        .where('a.record_type', 'contract')
+        .select('a.id', 'a.record_id', 'a.action', 'a.actor', 'a.at', 'a.summary', 'a.changes', 'a.detail');
+      applyAccessFilter(qb, filter, CONTRACT_SCOPE, knex);
+      if (before) {
+        qb.where(b => b.where('a.at', '<', before.at).orWhere(b2 => b2.where('a.at', '=', before.at).where('a.id', '<', before.id)));
+      }
+      const rows: AuditRow[] = await qb.orderBy('a.at', 'desc').orderBy('a.id', 'desc').limit(limit);
+      const amountHidden = fields.isHidden('contract', 'amount');
+      return rows.map((r): TimelineEntry => {
+        const detail = r.detail ? (JSON.parse(r.detail) as { amount?: Money }) : {};
+        const changes = r.changes ? fields.redactChanges('contract', JSON.parse(r.changes)) : [];
+        return {
+          id: r.id,
+          source: 'crm',
+          kind: `contract.${r.action}`,
+          at: toIso(r.at),
+          // decisions arrive from the approval flow, not from a person acting in the CRM
+          actor: r.actor.startsWith('service:') ? null : r.actor,
+          title: r.summary ?? '',
+          ...(changes.length ? { changes } : {}),
+          ...(detail.amount && !amountHidden ? { amount: detail.amount } : {}),
+          link: { type: 'contract', id: r.record_id },
+        };
+      });
     },
   };
 }

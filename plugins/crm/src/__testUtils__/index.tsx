@@ -1,6 +1,6 @@
 import { translationApiRef } from '@backstage/frontend-plugin-api';
 import { mockApis } from '@backstage/frontend-test-utils';
-import type { CrmAccessView, CrmResourceKind, Customer, Page } from '@cocrm/plugin-crm-common';
+import type { Contract, CrmAccessView, CrmResourceKind, Customer, Page } from '@cocrm/plugin-crm-common';
 import { flattenMessages, suiteMessagesZhCN, suiteTranslationRef } from '@cocrm/suite-react';
 import { CrmApi, crmApiRef } from '../api/CrmClient';
 import { crmMessagesZhCN } from '../translations/zh-CN';
@@ -79,7 +79,41 @@ export function customer(overrides: Partial<Customer> = {}): Customer {
   };
 }
 
-const KINDS: CrmResourceKind[] = ['customer', 'contact', 'visit'];
+const KINDS: CrmResourceKind[] = ['customer', 'contact', 'visit', 'contract'];
+
+export function contract(overrides: Partial<Contract> = {}): Contract {
+  return {
+    id: '55555555-5555-4555-8555-555555555555',
+    version: 2,
+    createdBy: 'user:default/zhouhao',
+    createdAt: '2026-03-01T02:00:00.000Z',
+    updatedBy: 'user:default/zhouhao',
+    updatedAt: '2026-03-02T06:30:00.000Z',
+    deletedAt: null,
+    deletedBy: null,
+    number: 'HT000001',
+    name: '年度设备采购合同',
+    customerId: '11111111-1111-4111-8111-111111111111',
+    customerName: '上海浦江精密机械有限公司',
+    format: 'standard',
+    contractType: 'sales',
+    amount: { amount: 150_000_000, currency: 'CNY' },
+    signedAt: '2026-03-01',
+    startDate: '2026-04-01',
+    endDate: '2027-03-31',
+    paymentTerms: '签约后付 30%',
+    standard: 'GB/T 19001',
+    keyTerms: '延期交付按日计违约金',
+    remark: null,
+    owner: 'user:default/zhouhao',
+    ownerDepartment: null,
+    status: 'draft',
+    workflowInstanceId: null,
+    workflowVersion: null,
+    attachments: [],
+    ...overrides,
+  };
+}
 
 /**
  * A `GET /access` answer: every action allowed and no field rules, unless
@@ -135,6 +169,19 @@ export function fakeCrmApi(overrides: Partial<FakeCrmApi> = {}): FakeCrmApi {
     deleteVisit: jest.fn(async () => undefined),
     restoreVisit: jest.fn(),
     exportVisits: jest.fn(),
+    listContracts: jest.fn(empty),
+    getContract: jest.fn(async () => contract()),
+    createContract: jest.fn(async () => contract()),
+    updateContract: jest.fn(async () => contract()),
+    deleteContract: jest.fn(async () => undefined),
+    restoreContract: jest.fn(async () => contract()),
+    exportContracts: jest.fn(),
+    submitContract: jest.fn(),
+    resubmitContract: jest.fn(),
+    uploadContractAttachment: jest.fn(),
+    downloadContractAttachment: jest.fn(),
+    deleteContractAttachment: jest.fn(async () => undefined),
+    getApproval: jest.fn(),
     ...overrides,
   };
   return api;

@@ -12,7 +12,7 @@ function client(response: { status: number; body?: unknown; headers?: Record<str
     blob: async () => new Blob([String(response.body ?? '')]),
   }));
   const c = new CrmClient({
-    discoveryApi: { getBaseUrl: async () => 'http://localhost:7007/api/crm' },
+    discoveryApi: { getBaseUrl: async (pluginId: string) => `http://localhost:7007/api/${pluginId}` },
     fetchApi: { fetch: fetch as any },
     getLanguage: () => language,
   });
@@ -20,6 +20,26 @@ function client(response: { status: number; body?: unknown; headers?: Record<str
 }
 
 describe('CrmClient', () => {
+  it('uploads a contract attachment as the raw body with its name in the query', async () => {
+    const { c, fetch } = client({ status: 201, body: { id: 'a1', fileName: '合同.pdf' } });
+    const file = new Blob(['%PDF-1.7']);
+    await c.uploadContractAttachment('k1', file, '合同 v2.pdf');
+    expect(fetch.mock.calls[0][0]).toBe(`http://localhost:7007/api/crm/contracts/k1/attachments?fileName=${encodeURIComponent('合同 v2.pdf').replace(/%20/g, '+')}`);
+    const init = fetch.mock.calls[0][1]!;
+    expect(init.method).toBe('POST');
+    expect(init.body).toBe(file);
+    expect((init.headers as Record<string, string>)['Content-Type']).toBe('application/octet-stream');
+  });
+
+  it('submits with the version and reads an approval from the workflow plugin', async () => {
+    const { c, fetch } = client({ status: 200, body: {} });
+    await c.submitContract('k1', 3);
+    expect(fetch.mock.calls[0][0]).toBe('http://localhost:7007/api/crm/contracts/k1/submit');
+    expect(fetch.mock.calls[0][1]!.body).toBe(JSON.stringify({ version: 3 }));
+    await c.getApproval('i/1');
+    expect(fetch.mock.calls[1][0]).toBe('http://localhost:7007/api/workflow/instances/i%2F1');
+  });
+
   it('builds list queries and sends Accept-Language', async () => {
     const { c, fetch } = client({ status: 200, body: { items: [], totalCount: 0, page: 0, pageSize: 25 } }, 'en');
     await c.listCustomers({ page: 1, pageSize: 25, sort: 'name', order: 'asc', level: ['A', 'B'], q: '', deleted: true });

@@ -1,11 +1,16 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
+import type { InstanceDetail } from '@cocrm/plugin-workflow-common';
 import type {
+  Attachment,
   Contact,
   ContactInput,
   ContactListQuery,
   ContactRelation,
   ContactRelationInput,
   ContactRelationType,
+  Contract,
+  ContractInput,
+  ContractListQuery,
   CrmAccessView,
   CrmErrorBody,
   Customer,
@@ -97,6 +102,23 @@ export interface CrmApi {
   deleteVisit(id: string, version: number): Promise<void>;
   restoreVisit(id: string): Promise<Visit>;
   exportVisits(query?: ExportQuery<VisitListQuery>): Promise<CrmExport>;
+
+  listContracts(query?: ContractListQuery): Promise<Page<Contract>>;
+  getContract(id: string): Promise<Contract>;
+  createContract(input: ContractInput): Promise<Contract>;
+  updateContract(id: string, patch: Patch<Omit<ContractInput, 'customerId'>>): Promise<Contract>;
+  deleteContract(id: string, version: number): Promise<void>;
+  restoreContract(id: string): Promise<Contract>;
+  exportContracts(query?: ExportQuery<ContractListQuery>): Promise<CrmExport>;
+  /** 提交审批, for the version the user saw */
+  submitContract(id: string, version: number): Promise<Contract>;
+  /** 重新提交 after 退回 */
+  resubmitContract(id: string, version: number): Promise<Contract>;
+  uploadContractAttachment(id: string, file: Blob, fileName: string): Promise<Attachment>;
+  downloadContractAttachment(id: string, attachmentId: string): Promise<CrmExport>;
+  deleteContractAttachment(id: string, attachmentId: string): Promise<void>;
+  /** An approval (审批单) with its nodes, tasks and history, from the workflow plugin, as the signed-in user may see it. */
+  getApproval(instanceId: string): Promise<InstanceDetail>;
 }
 
 export const crmApiRef = createApiRef<CrmApi>({ id: 'plugin.crm.api' });
@@ -159,19 +181,29 @@ export class CrmClient implements CrmApi {
     this.options = options;
   }
 
-  /** Sends a request and answers the response, or throws CrmApiError with the server's message. */
-  private async send(method: string, path: string, options: { body?: unknown; accept?: string } = {}): Promise<Response> {
-    const base = await this.options.discoveryApi.getBaseUrl('crm');
+  /**
+   * Sends a request and answers the response, or throws CrmApiError with the
+   * server's message. `file` is sent as the raw body (uploads); `pluginId`
+   * names another plugin's API (the workflow plugin's approvals).
+   */
+  private async send(
+    method: string,
+    path: string,
+    options: { body?: unknown; file?: Blob; accept?: string; pluginId?: string } = {},
+  ): Promise<Response> {
+    const base = await this.options.discoveryApi.getBaseUrl(options.pluginId ?? 'crm');
     const language = this.options.getLanguage?.() ?? 'zh-CN';
     const headers: Record<string, string> = {
       Accept: options.accept ?? 'application/json',
       'Accept-Language': language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en',
     };
-    if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (options.file) headers['Content-Type'] = 'application/octet-stream';
+    else if (options.body !== undefined) headers['Content-Type'] = 'application/json';
     const res = await this.options.fetchApi.fetch(`${base}${path}`, {
       method,
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      // eslint-disable-next-line no-nested-ternary
+      body: options.file ? options.file : options.body === undefined ? undefined : JSON.stringify(options.body),
     });
     if (!res.ok) {
       let parsed: CrmErrorBody | undefined;
@@ -191,8 +223,8 @@ export class CrmClient implements CrmApi {
     return res;
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await this.send(method, path, { body });
+  private async request<T>(method: string, path: string, body?: unknown, options: { file?: Blob; pluginId?: string } = {}): Promise<T> {
+    const res = await this.send(method, path, { body, ...options });
     if (res.status === 204) return undefined as T;
     const text = await res.text();
     return (text ? JSON.parse(text) : undefined) as T;
@@ -202,8 +234,8 @@ export class CrmClient implements CrmApi {
    * Downloads through fetchApi rather than a plain link: only fetchApi adds
    * the Backstage token, and only a fetch lets us show the server's error.
    */
-  private async download(path: string, fallbackName: string): Promise<CrmExport> {
-    const res = await this.send('GET', path, { accept: `${XLSX_TYPE}, application/json` });
+  private async download(path: string, fallbackName: string, accept = `${XLSX_TYPE}, application/json`): Promise<CrmExport> {
+    const res = await this.send('GET', path, { accept });
     const filename = filenameFromContentDisposition(res.headers.get('content-disposition')) ?? fallbackName;
     return { blob: await res.blob(), filename };
   }
@@ -305,5 +337,45 @@ export class CrmClient implements CrmApi {
   }
   exportVisits(query: ExportQuery<VisitListQuery> = {}) {
     return this.download(`/visits/export${exportQueryString(query)}`, 'visits.xlsx');
+  }
+
+  listContracts(query: ContractListQuery = {}) {
+    return this.request<Page<Contract>>('GET', `/contracts${toQueryString(query as Record<string, QueryValue>)}`);
+  }
+  getContract(id: string) {
+    return this.request<Contract>('GET', `/contracts/${this.id(id)}`);
+  }
+  createContract(input: ContractInput) {
+    return this.request<Contract>('POST', '/contracts', input);
+  }
+  updateContract(id: string, patch: Patch<Omit<ContractInput, 'customerId'>>) {
+    return this.request<Contract>('PATCH', `/contracts/${this.id(id)}`, patch);
+  }
+  deleteContract(id: string, version: number) {
+    return this.request<void>('DELETE', `/contracts/${this.id(id)}${toQueryString({ version })}`);
+  }
+  restoreContract(id: string) {
+    return this.request<Contract>('POST', `/contracts/${this.id(id)}/restore`);
+  }
+  exportContracts(query: ExportQuery<ContractListQuery> = {}) {
+    return this.download(`/contracts/export${exportQueryString(query)}`, 'contracts.xlsx');
+  }
+  submitContract(id: string, version: number) {
+    return this.request<Contract>('POST', `/contracts/${this.id(id)}/submit`, { version });
+  }
+  resubmitContract(id: string, version: number) {
+    return this.request<Contract>('POST', `/contracts/${this.id(id)}/resubmit`, { version });
+  }
+  uploadContractAttachment(id: string, file: Blob, fileName: string) {
+    return this.request<Attachment>('POST', `/contracts/${this.id(id)}/attachments${toQueryString({ fileName })}`, undefined, { file });
+  }
+  downloadContractAttachment(id: string, attachmentId: string) {
+    return this.download(`/contracts/${this.id(id)}/attachments/${this.id(attachmentId)}`, 'attachment', '*/*');
+  }
+  deleteContractAttachment(id: string, attachmentId: string) {
+    return this.request<void>('DELETE', `/contracts/${this.id(id)}/attachments/${this.id(attachmentId)}`);
+  }
+  getApproval(instanceId: string) {
+    return this.request<InstanceDetail>('GET', `/instances/${this.id(instanceId)}`, undefined, { pluginId: 'workflow' });
   }
 }

@@ -12,19 +12,22 @@ import { CustomerPage } from './customers/CustomerPage';
 import { ContactListPage } from './contacts/ContactListPage';
 import { ContactPage } from './contacts/ContactPage';
 import { VisitListPage } from './visits/VisitListPage';
+import { ContractListPage } from './contracts/ContractListPage';
+import { ContractPage } from './contracts/ContractPage';
 
 function CrmNav() {
   const { t } = useCrmT();
   const links = useCrmLinks();
   const { pathname } = useLocation();
   const rel = pathname.startsWith(links.base) ? pathname.slice(links.base.length) : pathname;
-  // eslint-disable-next-line no-nested-ternary
-  const current = rel.startsWith('/contacts') ? 'contacts' : rel.startsWith('/visits') ? 'visits' : 'customers';
+  const section = ['contacts', 'visits', 'contracts'].find(s => rel.startsWith(`/${s}`));
+  const current = section ?? 'customers';
   return (
     <Tabs value={current} sx={{ mb: 2, borderBottom: 1, borderColor: 'divider' }} aria-label={t('page.title')}>
       <Tab value="customers" label={t('nav.customers')} component={RouterLink} to={links.customers} data-testid="crm-nav-customers" />
       <Tab value="contacts" label={t('nav.contacts')} component={RouterLink} to={links.contacts} data-testid="crm-nav-contacts" />
       <Tab value="visits" label={t('nav.visits')} component={RouterLink} to={links.visits} data-testid="crm-nav-visits" />
+      <Tab value="contracts" label={t('nav.contracts')} component={RouterLink} to={links.contracts} data-testid="crm-nav-contracts" />
     </Tabs>
   );
 }
@@ -45,11 +48,13 @@ function CrmRoutes() {
       <Route path="/contacts" element={<ContactListPage />} />
       <Route path="/contacts/:id" element={<ContactPage />} />
       <Route path="/visits" element={<VisitListPage />} />
+      <Route path="/contracts" element={<ContractListPage />} />
+      <Route path="/contracts/:id" element={<ContractPage />} />
     </Routes>
   );
 }
 
-/** The CRM page: 客户 / 联系人 / 拜访 with their detail pages. */
+/** The CRM page: 客户 / 联系人 / 拜访 / 合同 with their detail pages. */
 export function CrmPage() {
   return (
     <NotifyProvider>

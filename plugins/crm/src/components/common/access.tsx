@@ -28,7 +28,7 @@ function withDerived(names: string[]): Set<string> {
 
 function toSets(view: CrmAccessView): FieldSets {
   const sets = {} as FieldSets;
-  for (const kind of ['customer', 'contact', 'visit'] as const) {
+  for (const kind of ['customer', 'contact', 'visit', 'contract'] as const) {
     const f = view.fields[kind] ?? { hidden: [], readOnly: [] };
     sets[kind] = { hidden: withDerived(f.hidden), readOnly: withDerived(f.readOnly) };
   }

@@ -192,12 +192,13 @@ export function SingleUserPicker(props: Omit<UserPickerProps, 'value' | 'onChang
       loading={loading}
       options={users}
       value={selected}
+      disabled={props.disabled}
       noOptionsText={t('common.noOptions')}
       getOptionLabel={o => o.displayName}
       isOptionEqualToValue={(a, b) => a.ref === b.ref}
       onChange={(_, v) => props.onChange(v ? v.ref : null)}
       renderInput={params => (
-        <TextField {...params} label={props.label} error={!!props.error} helperText={props.error} />
+        <TextField {...params} label={props.label} error={!!props.error} helperText={props.error ?? props.hint} />
       )}
       renderOption={(liProps, o) => (
         <li {...liProps} key={o.ref}>

@@ -13,10 +13,13 @@ const ENUM_FIELDS: Record<string, EnumGroup> = {
   gender: 'gender',
   strength: 'strength',
   relationType: 'relation',
+  contractType: 'contractType',
+  format: 'contractFormat',
+  approvalStatus: 'contractStatus',
 };
-const MONEY_FIELDS = new Set(['annualRevenue', 'expectedPurchase']);
-const USER_FIELDS = new Set(['accountManagers', 'companions', 'visitorRef', 'createdBy', 'updatedBy', 'deletedBy']);
-const DATE_FIELDS = new Set(['foundedOn', 'birthday']);
+const MONEY_FIELDS = new Set(['annualRevenue', 'expectedPurchase', 'amount']);
+const USER_FIELDS = new Set(['accountManagers', 'companions', 'visitorRef', 'createdBy', 'updatedBy', 'deletedBy', 'owner']);
+const DATE_FIELDS = new Set(['foundedOn', 'birthday', 'signedAt', 'startDate', 'endDate']);
 const DATETIME_FIELDS = new Set(['visitedAt', 'createdAt', 'updatedAt', 'deletedAt']);
 
 function isMoney(v: unknown): v is Money {

@@ -28,8 +28,10 @@ import { CustomerContactsTab } from './CustomerContactsTab';
 import { CustomerGraphTab } from './CustomerGraphTab';
 import { CustomerVisitsTab } from './CustomerVisitsTab';
 import { CustomerTimelineTab } from './CustomerTimelineTab';
+import { CustomerContractsTab } from './CustomerContractsTab';
+import { useCrmAccess } from '../common/access';
 
-const TABS = ['overview', 'contacts', 'graph', 'visits', 'timeline'] as const;
+const TABS = ['overview', 'contacts', 'graph', 'visits', 'contracts', 'timeline'] as const;
 type TabKey = (typeof TABS)[number];
 
 export function CustomerPage() {
@@ -40,7 +42,10 @@ export function CustomerPage() {
   const navigate = useNavigate();
   const notify = useNotify();
   const [params, setParams] = useSearchParams();
-  const tab: TabKey = (TABS as readonly string[]).includes(params.get('tab') ?? '')
+  const access = useCrmAccess();
+  // a tab the user may not read at all is left out (its list would only answer 403)
+  const tabs = TABS.filter(k => k !== 'contracts' || access.can('contract', 'read'));
+  const tab: TabKey = (tabs as readonly string[]).includes(params.get('tab') ?? '')
     ? (params.get('tab') as TabKey)
     : 'overview';
   const data = useLoad(() => api.getCustomer(id), [api, id]);
@@ -152,7 +157,7 @@ export function CustomerPage() {
         variant="scrollable"
         sx={{ mb: 2, borderBottom: 1, borderColor: 'divider' }}
       >
-        {TABS.map(k => (
+        {tabs.map(k => (
           <Tab key={k} value={k} label={t(`customer.tabs.${k}`)} data-testid={`crm-tab-${k}`} />
         ))}
       </Tabs>
@@ -160,6 +165,7 @@ export function CustomerPage() {
       {tab === 'contacts' && <CustomerContactsTab customer={customer} onChanged={() => setRevision(r => r + 1)} />}
       {tab === 'graph' && <CustomerGraphTab customer={customer} revision={revision} />}
       {tab === 'visits' && <CustomerVisitsTab customer={customer} />}
+      {tab === 'contracts' && <CustomerContractsTab customer={customer} />}
       {tab === 'timeline' && <CustomerTimelineTab customer={customer} revision={revision} />}
       <CustomerFormDialog
         open={editing}

@@ -10,6 +10,7 @@ import EventIcon from '@mui/icons-material/Event';
 import PersonIcon from '@mui/icons-material/Person';
 import BusinessIcon from '@mui/icons-material/Business';
 import MailIcon from '@mui/icons-material/MailOutline';
+import DescriptionIcon from '@mui/icons-material/DescriptionOutlined';
 import { useApi } from '@backstage/frontend-plugin-api';
 import type { Customer, TimelineEntry } from '@cocrm/plugin-crm-common';
 import { EmptyState, LoadingState } from '@cocrm/suite-react';
@@ -17,7 +18,7 @@ import { crmApiRef } from '../../api/CrmClient';
 import { useCrmLinks } from '../../routes';
 import { useCrmT } from '../common/i18n';
 import { ErrorState } from '../common/feedback';
-import { formatDateTime } from '../common/format';
+import { formatDateTime, formatMoney } from '../common/format';
 import { useUserNames } from '../common/users';
 import { formatFieldValue } from '../common/values';
 import { useDepartmentNames } from '../common/departments';
@@ -27,6 +28,7 @@ function iconFor(entry: TimelineEntry) {
   if (entry.kind === 'visit') return <EventIcon fontSize="small" />;
   if (entry.kind.startsWith('contact.')) return <PersonIcon fontSize="small" />;
   if (entry.kind.startsWith('customer.')) return <BusinessIcon fontSize="small" />;
+  if (entry.kind.startsWith('contract.')) return <DescriptionIcon fontSize="small" />;
   return <HistoryIcon fontSize="small" />;
 }
 
@@ -92,6 +94,7 @@ export function CustomerTimelineTab({ customer, revision = 0 }: { customer: Cust
     if (entry.link.type === 'customer') return links.customer(entry.link.id);
     if (entry.link.type === 'contact') return links.contact(entry.link.id);
     if (entry.link.type === 'visit') return `${links.customer(customer.id)}?tab=visits`;
+    if (entry.link.type === 'contract') return links.contract(entry.link.id);
     return undefined;
   };
 
@@ -122,6 +125,11 @@ export function CustomerTimelineTab({ customer, revision = 0 }: { customer: Cust
                     entry.title
                   )}
                 </Typography>
+                {entry.amount && (
+                  <Typography variant="body2" sx={{ fontWeight: 600 }} data-testid="crm-timeline-amount">
+                    {formatMoney(entry.amount)}
+                  </Typography>
+                )}
                 <Box sx={{ flex: 1 }} />
                 <Typography variant="caption" color="text.secondary" sx={{ whiteSpace: 'nowrap' }}>
                   {formatDateTime(entry.at)}
