@@ -73,6 +73,7 @@ describe.each(databases.eachSupportedId())('contracts on %s', (databaseId: TestD
   afterEach(() => {
     workflow.noFlow = false;
     workflow.refuseNext = undefined;
+    workflow.publishBeforeAnswer = false;
   });
 
   it('creates, edits, finds, exports and soft-deletes a contract, with messages in the caller language', async () => {
@@ -205,6 +206,12 @@ describe.each(databases.eachSupportedId())('contracts on %s', (databaseId: TestD
     expect(write.status).toBe(403);
     expect(write.body.error.fields).toEqual({ amount: '无权修改此字段' });
     expect((await kefu.upload(`/contracts/${c.id}/attachments?fileName=a.pdf`, PDF)).status).toBe(403);
+    // the owner adds a file: its entry is not on the timeline of who may not see attachments
+    must(await crm.as('zhouhao').upload(`/contracts/${c.id}/attachments?fileName=${encodeURIComponent('保密附件.pdf')}`, PDF), 201);
+    expect((await crm.as('zhouhao').get(`/customers/${c.customerId}/timeline`)).body.items[0].kind).toBe('contract.attachmentAdded');
+    const after = await kefu.get(`/customers/${c.customerId}/timeline`);
+    expect(JSON.stringify(after.body)).not.toContain('保密附件');
+    expect(after.body.items.map((e: { kind: string }) => e.kind)).not.toContain('contract.attachmentAdded');
   });
 
   it('submits to the workflow plugin as the CRM, then locks the contract while it is in approval', async () => {
@@ -332,6 +339,25 @@ describe.each(databases.eachSupportedId())('contracts on %s', (databaseId: TestD
     const outcome = timeline.body.items.find((e: { kind: string; link?: { id: string } }) => e.kind === 'contract.approved' && e.link?.id === c.id);
     // the approval flow decided, not a CRM user; the amount is the one approved
     expect(outcome).toMatchObject({ actor: null, amount: { amount: 120_000_000, currency: 'CNY' }, changes: [{ field: 'approvalStatus', from: 'in_approval', to: 'approved' }] });
+  });
+
+  it('records 提交审批 as the submitter even when the status event overtakes the answer, and adopts a stranded submission later', async () => {
+    const c = await contract('zhouhao', { name: '事件抢先的合同' });
+    workflow.publishBeforeAnswer = true;
+    const submitted = await crm.as('zhouhao').post(`/contracts/${c.id}/submit`, { version: c.version });
+    expect(submitted.body.status).toBe('in_approval');
+    const entries = await crm.knex('crm_audit').where({ record_id: c.id, action: 'submitted' });
+    expect(entries.map(e => e.actor)).toEqual(['user:default/zhouhao']);
+
+    // a 提交审批 that never heard back: once its marker is stale, the event (or recovery) adopts the approval
+    const stranded = await contract('zhouhao', { name: '提交中断的合同' });
+    const instance = { ...workflow.instances.get(submitted.body.workflowInstanceId)!, id: randomUUID(), documentId: stranded.id, version: 1 };
+    await crm.knex('crm_contracts').where({ id: stranded.id }).update({ submit_started_at: new Date(Date.now() - 60_000) });
+    await workflow.publish(workflow.eventOf(instance));
+    expect((await crm.knex('crm_contracts').where({ id: stranded.id }).first()).status).toBe('draft');
+    await crm.knex('crm_contracts').where({ id: stranded.id }).update({ submit_started_at: new Date(Date.now() - 10 * 60_000) });
+    await workflow.publish(workflow.eventOf(instance));
+    expect(await crm.knex('crm_contracts').where({ id: stranded.id }).first()).toMatchObject({ status: 'in_approval', workflow_instance_id: instance.id, submit_started_at: null });
   });
 
   it('lets a rejected or withdrawn contract be edited, deleted or submitted again as a new approval', async () => {

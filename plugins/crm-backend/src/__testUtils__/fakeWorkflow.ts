@@ -77,6 +77,8 @@ export class FakeWorkflow {
   dropNextAnswer = false;
   /** every document type answers 404 like the real plugin without a published flow */
   noFlow = false;
+  /** the status event of a new instance goes out before the answer to the submitter (as it may in production) */
+  publishBeforeAnswer = false;
   events?: EventsService;
 
   latestFor(documentId: string): FakeInstance | undefined {
@@ -211,6 +213,7 @@ function fakeWorkflowPlugin(fake: FakeWorkflow) {
               resubmissions: [],
             };
             fake.instances.set(instance.id, instance);
+            if (fake.publishBeforeAnswer) await fake.publish(fake.eventOf(instance));
             if (fake.dropNextAnswer) {
               fake.dropNextAnswer = false;
               req.socket.destroy();

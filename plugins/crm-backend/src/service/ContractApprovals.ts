@@ -134,7 +134,7 @@ export class ContractApprovals {
         ctx.locale,
       );
     } catch (e) {
-      const error = await this.failed(e, id, true);
+      const error = await this.failed(e, id, true, ctx.actor);
       if (error) throw error;
       return this.deps.contracts.get(id, ctx);
     }
@@ -152,7 +152,7 @@ export class ContractApprovals {
     try {
       instance = await this.deps.workflow.resubmit(contract.workflowInstanceId, { applicant, ...this.snapshot(contract) }, ctx.locale);
     } catch (e) {
-      throw (await this.failed(e, id, false)) ?? new CrmError(502, 'workflowUnavailable');
+      throw (await this.failed(e, id, false, ctx.actor)) ?? new CrmError(502, 'workflowUnavailable');
     }
     await this.apply(id, { instanceId: instance.id, status: instance.status, version: instance.version }, ctx.actor);
     return this.deps.contracts.get(id, ctx);
@@ -206,7 +206,8 @@ export class ContractApprovals {
    * approval the contract holds is applied when it is newer (by instance
    * version, or by status when no version is known) and never after a final
    * outcome; news about another approval only while a 提交审批 is waiting
-   * for it (that is the approval it started).
+   * for it (that is the approval it started) — from the workflow's side only
+   * once that 提交审批 has given up, so that the submitter records it.
    */
   async apply(contractId: string, update: ApprovalUpdate, actor: string): Promise<boolean> {
     const next = STATUS_OF[update.status];
@@ -222,6 +223,10 @@ export class ContractApprovals {
         if (update.version === null && state.status === next) return false;
       } else if (!state.submitStartedAt) {
         // late news of an earlier approval, or of one this contract never started
+        return false;
+      } else if (actor === WORKFLOW_ACTOR && now.getTime() - Date.parse(state.submitStartedAt) < SUBMIT_MARKER_TTL_MS) {
+        // 提交审批 is still waiting for its answer and records it (with who submitted); should it
+        // never get there, recovery adopts the approval once the marker is stale
         return false;
       }
       const workflowVersion = update.version ?? (sameApproval ? state.workflowVersion : null);
@@ -312,7 +317,7 @@ export class ContractApprovals {
    * submission the outcome query decides at once (undefined: the approval did
    * start and the contract now shows it), else the marker stays for recovery.
    */
-  private async failed(e: unknown, id: string, submitting: boolean): Promise<CrmError | undefined> {
+  private async failed(e: unknown, id: string, submitting: boolean, actor: string): Promise<CrmError | undefined> {
     if (ResponseError.is(e) && e.response.status >= 400 && e.response.status < 500) {
       if (submitting) await this.deps.store.markSubmitting(this.deps.knex, id, null);
       return new CrmError(passableStatus(e.response.status), 'workflowRefused', { message: refusalMessage(e) });
@@ -323,7 +328,7 @@ export class ContractApprovals {
         const outcome = await this.deps.workflow.outcome(CONTRACT_DOCUMENT_TYPE, id);
         const started =
           outcome !== null &&
-          (await this.apply(id, { instanceId: outcome.instanceId, status: outcome.status, version: outcomeVersion(outcome) }, WORKFLOW_ACTOR));
+          (await this.apply(id, { instanceId: outcome.instanceId, status: outcome.status, version: outcomeVersion(outcome) }, actor));
         await this.clearStaleMarker(id, true);
         if (started) return undefined;
       } catch {

@@ -143,6 +143,8 @@ export function contractSource(knex: Knex, access: Access, fieldRules: FieldRule
         .where('a.record_type', 'contract')
         .select('a.id', 'a.record_id', 'a.action', 'a.actor', 'a.at', 'a.summary', 'a.changes', 'a.detail');
       applyAccessFilter(qb, filter, CONTRACT_SCOPE, knex);
+      // who may not see a contract's files does not learn when they changed either
+      if (fields.isHidden('contract', 'attachments')) qb.whereNotIn('a.action', ['attachmentAdded', 'attachmentRemoved']);
       if (before) {
         qb.where(b => b.where('a.at', '<', before.at).orWhere(b2 => b2.where('a.at', '=', before.at).where('a.id', '<', before.id)));
       }
