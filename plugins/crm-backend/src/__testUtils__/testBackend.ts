@@ -111,7 +111,7 @@ export async function startCrm(
     /** the database of an earlier backend, for a restart */
     knex?: Knex;
     /** app config (e.g. crm.demoData.file) */
-    config?: Record<string, unknown>;
+    config?: NonNullable<Parameters<typeof mockServices.rootConfig>[0]>['data'];
     /** more catalog users (names), e.g. everyone the demo data names */
     extraUsers?: string[];
   } = {},
