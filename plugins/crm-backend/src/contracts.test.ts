@@ -138,11 +138,6 @@ describe.each(databases.eachSupportedId())('contracts on %s', (databaseId: TestD
     expect(bin.body.items.map((x: { id: string }) => x.id)).toContain(second.id);
     expect((await crm.as('zhouhao').post(`/contracts/${second.id}/restore`)).body.deletedAt).toBeNull();
 
-    // a customer with contracts stays
-    const delCustomer = await crm.as('zhouhao').delete(`/customers/${c.id}?version=${c.version}`);
-    expect(delCustomer.status).toBe(409);
-    expect(delCustomer.body.error.message).toBe('该客户仍有合同，不能删除');
-
     const timeline = await crm.as('zhouhao').get(`/customers/${c.id}/timeline?limit=50`);
     const mine = timeline.body.items.filter((e: { link?: { id: string } }) => e.link?.id === created.id);
     expect(mine.map((e: { kind: string }) => e.kind)).toEqual(['contract.updated', 'contract.created']);
@@ -261,6 +256,11 @@ describe.each(databases.eachSupportedId())('contracts on %s', (databaseId: TestD
     expect(again.body.error.message).toBe('合同已在审批中，不能重复提交');
     expect((await crm.as('zhouhao').post(`/contracts/${c.id}/resubmit`, { version: v })).body.error.message).toBe('只有已退回的合同可以重新提交');
     expect((await crm.as('zhouhao').get(`/contracts/${c.id}`)).body.remark).toBe('客户要求年底前签署');
+    // nor does its customer go to the recycle bin
+    const owner = (await crm.as('zhouhao').get(`/customers/${c.customerId}`)).body;
+    const delCustomer = await crm.as('zhouhao').delete(`/customers/${c.customerId}?version=${owner.version}`);
+    expect(delCustomer.status).toBe(409);
+    expect(delCustomer.body.error.message).toBe('该客户有审批中或已通过的合同，不能删除');
 
     const timeline = await crm.as('zhouhao').get(`/customers/${c.customerId}/timeline`);
     expect(timeline.body.items[0]).toMatchObject({

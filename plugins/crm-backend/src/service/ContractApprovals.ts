@@ -246,18 +246,22 @@ export class ContractApprovals {
           updated_at: now,
           updated_by: actor,
         });
-      const contract = (await this.deps.store.get(contractId, undefined, { db: tx, includeDeleted: true }))!;
+      // straight from the row: the customer may be in the recycle bin (with a draft whose submission just arrived)
+      const contract: { number: string; name: string; customer_id: string; amount: number | string; currency: string } = await tx('crm_contracts')
+        .where({ id: contractId })
+        .first('number', 'name', 'customer_id', 'amount', 'currency');
+      const amount = { amount: Number(contract.amount), currency: contract.currency };
       const entry = (action: AuditAction, from: ContractStatus, to: ContractStatus, at: Date, by: string) =>
         writeAudit(tx, {
           recordType: 'contract',
           recordId: contractId,
-          customerId: contract.customerId,
+          customerId: contract.customer_id,
           action,
           actor: by,
           at,
           summary: `${contract.number} ${contract.name}`,
           changes: [{ field: 'approvalStatus', from, to }],
-          detail: contract.amount ? { amount: contract.amount } : undefined,
+          detail: { amount },
         });
       if (!sameApproval) {
         // a new approval: 提交审批 first, then (when it finished at once) its outcome a moment later

@@ -219,8 +219,9 @@ export class CustomerService {
     const now = new Date();
     await this.transaction(async tx => {
       if (await this.store.hasLiveDependants(tx, id)) throw new CrmError(409, 'hasChildren');
-      // contracts (some approved, some in approval) must not lose their customer
-      if (await tx('crm_contracts').where({ customer_id: id }).whereNull('deleted_at').first('id')) throw new CrmError(409, 'customerHasContracts');
+      // a contract in approval or approved must not lose its customer (drafts go to the recycle bin with it, like contacts)
+      const bound = await tx('crm_contracts').where({ customer_id: id }).whereNull('deleted_at').whereIn('status', ['in_approval', 'returned', 'approved']).first('id');
+      if (bound) throw new CrmError(409, 'customerHasContracts');
       const ok = await this.store.update(tx, id, version, { deleted_at: now, deleted_by: ctx.actor, updated_at: now, updated_by: ctx.actor });
       if (!ok) throw new CrmError(409, 'staleVersion');
       await writeAudit(tx, { recordType: 'customer', recordId: id, customerId: id, action: 'deleted', actor: ctx.actor, at: now, summary: before.name });
