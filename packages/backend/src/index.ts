@@ -1,5 +1,5 @@
 import { createBackend } from '@backstage/backend-defaults';
-import { accessModuleCrm } from '@cocrm/plugin-crm-backend';
+import { accessModuleCrm, workflowModuleCrm } from '@cocrm/plugin-crm-backend';
 import { accessModuleWorkflow } from '@cocrm/plugin-workflow-backend';
 import { demoAuthProviderModule, demoSignInPlugin } from './modules/demoSignIn';
 
@@ -39,5 +39,7 @@ backend.add(accessModuleCrm);
 // approvals (审批): the engine, the inbox API, approve-by-mail; document types come from modules
 backend.add(import('@cocrm/plugin-workflow-backend'));
 backend.add(accessModuleWorkflow);
+// 合同 is an approvable document type
+backend.add(workflowModuleCrm);
 
 backend.start();

@@ -119,8 +119,8 @@ const CUSTOMERS: Array<{ key: string; managers: string[]; ownerDepartment?: stri
   { key: 'c10', managers: ['sunli'], ownerDepartment: g('sales-2') },
 ];
 
-type Kind = 'customer' | 'contact' | 'visit';
-const MODEL: Record<Kind, ResourceModel> = { customer: CRM_MODELS[0], contact: CRM_MODELS[1], visit: CRM_MODELS[2] };
+type Kind = 'customer' | 'contact' | 'visit' | 'contract';
+const MODEL: Record<Kind, ResourceModel> = { customer: CRM_MODELS[0], contact: CRM_MODELS[1], visit: CRM_MODELS[2], contract: CRM_MODELS[3] };
 
 interface Org {
   departmentsOf(user: string): string[];
@@ -169,21 +169,30 @@ describe.each(DATABASES)('permission matrix on %s', (databaseId: string) => {
   const entities = [...demoOrgEntities(), ...scopeEntities];
   const org = orgOf(entities);
   let server: Parameters<typeof request>[0];
-  /** key → { customer id, contact id, visit id, owner department } */
-  const data = new Map<string, { customer: string; contact: string; visit: string; ownerDepartment: string | null; managers: string[] }>();
+  /**
+   * key → the customer (with its contact, visit and contract) and whose they
+   * are: a customer's managers and 归属部门; a contract's own 负责人 (the
+   * first manager) and 归属部门 (the customer's explicit one, else the owner's).
+   */
+  const data = new Map<
+    string,
+    { customer: string; contact: string; visit: string; contract: string; attachment: string; ownerDepartment: string | null; managers: string[]; contractOwner: string; contractDepartment: string | null }
+  >();
 
   const call = (user: string, method: 'get' | 'post' | 'patch' | 'delete', path: string, body?: object) => {
     const req = request(server)[method](`/api/crm${path}`).set('Authorization', mockCredentials.user.header(u(user))).set('Accept-Language', 'zh-CN');
     return body ? req.send(body) : req;
   };
 
-  /** The keys of the customers a user may act on with `action` on `kind` (contacts and visits follow their customer). */
+  /** The keys of the customers a user may act on with `action` on `kind` (contacts and visits follow their customer, contracts have their own owner and 归属部门). */
   const allowed = (user: string, kind: Kind, action: AccessAction): Set<string> => {
     const grants = grantsOf(user).filter(x => x.resourceType === MODEL[kind].resourceType && x.action === action);
     const out = new Set<string>();
     for (const [key, d] of data) {
+      const owners = kind === 'contract' ? [d.contractOwner] : d.managers;
+      const department = kind === 'contract' ? d.contractDepartment : d.ownerDepartment;
       const ok = grants.some(x => {
-        const own = d.managers.includes(u(user));
+        const own = owners.includes(u(user));
         if (x.scope === 'all') return true;
         if (own) return true; // every scope includes one's own records
         if (x.scope === 'own') return false;
@@ -193,7 +202,7 @@ describe.each(DATABASES)('permission matrix on %s', (databaseId: string) => {
             : x.scope === 'subtree'
               ? org.departmentsOf(user).flatMap(org.subtree)
               : (x.departments ?? []);
-        return d.ownerDepartment !== null && depts.includes(d.ownerDepartment);
+        return department !== null && depts.includes(department);
       });
       if (ok) out.add(key);
     }
@@ -263,8 +272,36 @@ describe.each(DATABASES)('permission matrix on %s', (databaseId: string) => {
         contactIds: [contact.body.id],
       });
       expect(visit.status).toBe(201);
-      data.set(c.key, { customer: res.body.id, contact: contact.body.id, visit: visit.body.id, ownerDepartment: res.body.ownerDepartment, managers: c.managers.map(u) });
+      // the contract is the first manager's; 归属部门 the customer's explicit one, else its owner's
+      const contract = await call('wangjianguo', 'post', '/contracts', {
+        name: `矩阵测试合同${c.key}`,
+        customerId: res.body.id,
+        amount: { amount: 789_000 },
+        owner: u(c.managers[0]),
+        ...(c.ownerDepartment ? { ownerDepartment: c.ownerDepartment } : {}),
+      });
+      expect({ status: contract.status, error: contract.body.error }).toEqual({ status: 201, error: undefined });
+      const attachment = await request(server)
+        .post(`/api/crm/contracts/${contract.body.id}/attachments?fileName=${encodeURIComponent(`附件${c.key}.pdf`)}`)
+        .set('Authorization', mockCredentials.user.header(u('wangjianguo')))
+        .set('Content-Type', 'application/octet-stream')
+        .send(Buffer.from(`%PDF-1.7 ${c.key}`));
+      expect(attachment.status).toBe(201);
+      data.set(c.key, {
+        customer: res.body.id,
+        contact: contact.body.id,
+        visit: visit.body.id,
+        contract: contract.body.id,
+        attachment: attachment.body.id,
+        ownerDepartment: res.body.ownerDepartment,
+        managers: c.managers.map(u),
+        contractOwner: contract.body.owner,
+        contractDepartment: contract.body.ownerDepartment,
+      });
     }
+    // a co-managed customer's contract is its first manager's only
+    expect(data.get('c4')!.contractOwner).toBe(u('linfeng'));
+    expect(data.get('c10')!.contractDepartment).toBe(g('sales-2'));
     // 归属部门 follows the first manager unless named
     expect(data.get('c4')!.ownerDepartment).toBe(g('sales-2'));
     expect(data.get('c10')!.ownerDepartment).toBe(g('sales-2'));
@@ -272,15 +309,16 @@ describe.each(DATABASES)('permission matrix on %s', (databaseId: string) => {
   });
 
   /** A record carries every field of its model except the hidden ones. */
-  const expectFields = (user: string, kind: Kind, item: Record<string, unknown>) => {
-    const hidden = hiddenFieldsOf(user, kind);
+  const expectFields = (user: string, kind: Kind, item: Record<string, unknown>, inList = false) => {
+    // a list has no contract's attachments: only the contract itself lists its files
+    const hidden = [...hiddenFieldsOf(user, kind), ...(inList && kind === 'contract' ? ['attachments'] : [])];
     const present = MODEL[kind].fields.map(f => f.name).filter(f => f in item);
     expect({ user, kind, present }).toEqual({ user, kind, present: MODEL[kind].fields.map(f => f.name).filter(f => !hidden.includes(f)) });
   };
   /** Exactly the allowed records come back, with exactly the allowed fields. */
   const expectRecords = (user: string, kind: Kind, items: Array<Record<string, unknown>>) => {
     expect({ user, kind, keys: keysOf(kind, items.map(i => String(i.id))) }).toEqual({ user, kind, keys: sorted(allowed(user, kind, 'read')) });
-    for (const item of items) expectFields(user, kind, item);
+    for (const item of items) expectFields(user, kind, item, true);
   };
 
   const readXlsx = async (buffer: Buffer) => {
@@ -308,7 +346,7 @@ describe.each(DATABASES)('permission matrix on %s', (databaseId: string) => {
     expect(res.body.totalCount).toBe(allowed(user, kind, 'read').size);
     // search applies the same scope: a substring every matrix record shares
     if (kind !== 'visit') {
-      const q = await call(user, 'get', `${path}?pageSize=200&q=${encodeURIComponent(kind === 'customer' ? '矩阵测试' : '联系人c')}`);
+      const q = await call(user, 'get', `${path}?pageSize=200&q=${encodeURIComponent({ customer: '矩阵测试', contact: '联系人c', contract: '矩阵测试合同' }[kind])}`);
       expectRecords(user, kind, q.body.items);
       expect(q.body.totalCount).toBe(allowed(user, kind, 'read').size);
     }
@@ -321,7 +359,7 @@ describe.each(DATABASES)('permission matrix on %s', (databaseId: string) => {
     }
     expect(res.status).toBe(200);
     const rows = await readXlsx(res.body as Buffer);
-    const text = (key: string) => (kind === 'customer' ? `矩阵测试客户${key}有限公司` : kind === 'contact' ? `联系人${key}` : `拜访${key}`);
+    const text = (key: string) => ({ customer: `矩阵测试客户${key}有限公司`, contact: `联系人${key}`, visit: `拜访${key}`, contract: `矩阵测试合同${key}` })[kind];
     const present = [...data.keys()].filter(key => rows.some(r => r.includes(text(key)))).sort();
     expect({ user, kind, present }).toEqual({ user, kind, present: sorted(allowed(user, kind, 'export')) });
     for (const f of hiddenFieldsOf(user, kind)) {
@@ -379,20 +417,16 @@ describe.each(DATABASES)('permission matrix on %s', (databaseId: string) => {
   };
   const createCase = (kind: Kind): Case => async user => {
     const target = [...data.keys()][0];
-    const body =
-      kind === 'customer'
-        ? { name: `矩阵新建${user}${databaseId}` }
-        : kind === 'contact'
-          ? { customerId: idOf('customer', target), name: `新联系人${user}` }
-          : { customerId: idOf('customer', target), visitedAt: '2026-03-02T02:00:00Z', content: `新拜访${user}`, visitorRef: u(user) };
+    const body = {
+      customer: { name: `矩阵新建${user}${databaseId}` },
+      contact: { customerId: idOf('customer', target), name: `新联系人${user}` },
+      visit: { customerId: idOf('customer', target), visitedAt: '2026-03-02T02:00:00Z', content: `新拜访${user}`, visitorRef: u(user) },
+      contract: { customerId: idOf('customer', target), name: `新合同${user}`, amount: { amount: 100 } },
+    }[kind];
     const res = await call(user, 'post', `/${kind}s`, body);
-    const expected = !can(user, kind, 'create')
-      ? 403
-      : kind === 'customer'
-        ? 201
-        : allowed(user, kind, 'update').has(target)
-          ? 201
-          : 400;
+    // contacts and visits go under a customer the user may change; a contract under one they may see
+    const parentOk = kind === 'contract' ? allowed(user, 'customer', 'read').has(target) : allowed(user, kind, 'update').has(target);
+    const expected = !can(user, kind, 'create') ? 403 : kind === 'customer' || parentOk ? 201 : 400;
     expect({ user, kind, status: res.status }).toEqual({ user, kind, status: expected });
     if (res.status === 201) {
       // keep the matrix data set as it was: remove what was created (as the GM)
@@ -439,6 +473,9 @@ describe.each(DATABASES)('permission matrix on %s', (databaseId: string) => {
       expect({ user, key, status: res.status }).toEqual({ user, key, status: expected });
       if (res.status === 200) {
         for (const f of hiddenFieldsOf(user, 'customer')) expect(JSON.stringify(res.body)).not.toContain(`"field":"${f}"`);
+        const contractEntries = (res.body.items as Array<{ kind: string; amount?: unknown }>).filter(e => e.kind.startsWith('contract.'));
+        expect({ user, key, contract: contractEntries.length > 0 }).toEqual({ user, key, contract: allowed(user, 'contract', 'read').has(key) });
+        if (hiddenFieldsOf(user, 'contract').includes('amount')) expect(contractEntries.filter(e => e.amount)).toEqual([]);
       }
     }
   };
@@ -466,11 +503,52 @@ describe.each(DATABASES)('permission matrix on %s', (databaseId: string) => {
   const accessViewCase: Case = async user => {
     const res = await call(user, 'get', '/access');
     expect(res.status).toBe(200);
-    for (const kind of ['customer', 'contact', 'visit'] as Kind[]) {
+    for (const kind of ['customer', 'contact', 'visit', 'contract'] as Kind[]) {
       for (const action of MODEL[kind].actions) {
         expect({ user, kind, action, can: Boolean(res.body.can[kind][action]) }).toEqual({ user, kind, action, can: can(user, kind, action) });
       }
       expect([...res.body.fields[kind].hidden].sort()).toEqual(hiddenFieldsOf(user, kind).sort());
+    }
+  };
+
+  /** 提交审批 / 重新提交 with a version the caller never saw: within scope the version check answers (409), no workflow is reached. */
+  const approvalCase = (action: 'submit' | 'resubmit'): Case => async user => {
+    for (const key of data.keys()) {
+      const res = await call(user, 'post', `/contracts/${idOf('contract', key)}/${action}`, { version: -1 });
+      expect({ user, action, key, status: res.status }).toEqual({ user, action, key, status: expectedChangeStatus(user, 'contract', 'update', key, 409) });
+    }
+  };
+  const uploadCase: Case = async user => {
+    for (const key of data.keys()) {
+      const res = await request(server)
+        .post(`/api/crm/contracts/${idOf('contract', key)}/attachments?fileName=x.pdf`)
+        .set('Authorization', mockCredentials.user.header(u(user)))
+        .set('Content-Type', 'application/octet-stream')
+        .send(Buffer.from('%PDF-1.7 x'));
+      const expected = hiddenFieldsOf(user, 'contract').includes('attachments') && res.status !== 404 ? 403 : expectedChangeStatus(user, 'contract', 'update', key, 201);
+      expect({ user, key, status: res.status }).toEqual({ user, key, status: expected });
+      if (res.status === 201) await call('wangjianguo', 'delete', `/contracts/${idOf('contract', key)}/attachments/${res.body.id}`).expect(204);
+    }
+  };
+  const downloadCase: Case = async user => {
+    for (const key of data.keys()) {
+      const res = await call(user, 'get', `/contracts/${idOf('contract', key)}/attachments/${data.get(key)!.attachment}`);
+      const expected = !can(user, 'contract', 'read') ? 403 : allowed(user, 'contract', 'read').has(key) && !hiddenFieldsOf(user, 'contract').includes('attachments') ? 200 : 404;
+      expect({ user, key, status: res.status }).toEqual({ user, key, status: expected });
+    }
+  };
+  const removeAttachmentCase: Case = async user => {
+    for (const key of data.keys()) {
+      const contract = idOf('contract', key);
+      const made = await request(server)
+        .post(`/api/crm/contracts/${contract}/attachments?fileName=y.pdf`)
+        .set('Authorization', mockCredentials.user.header(u('wangjianguo')))
+        .set('Content-Type', 'application/octet-stream')
+        .send(Buffer.from('%PDF-1.7 y'))
+        .expect(201);
+      const res = await call(user, 'delete', `/contracts/${contract}/attachments/${made.body.id}`);
+      expect({ user, key, status: res.status }).toEqual({ user, key, status: expectedChangeStatus(user, 'contract', 'update', key, 204) });
+      if (res.status !== 204) await call('wangjianguo', 'delete', `/contracts/${contract}/attachments/${made.body.id}`).expect(204);
     }
   };
 
@@ -508,6 +586,18 @@ describe.each(DATABASES)('permission matrix on %s', (databaseId: string) => {
     'PATCH /visits/:id': patchCase('visit', '/visits'),
     'DELETE /visits/:id': deleteCase('visit', '/visits'),
     'POST /visits/:id/restore': restoreCase('visit', '/visits'),
+    'GET /contracts/export': exportCase('contract', '/contracts/export'),
+    'GET /contracts': listCase('contract', '/contracts'),
+    'POST /contracts': createCase('contract'),
+    'GET /contracts/:id': getCase('contract', key => `/contracts/${idOf('contract', key)}`),
+    'PATCH /contracts/:id': patchCase('contract', '/contracts'),
+    'DELETE /contracts/:id': deleteCase('contract', '/contracts'),
+    'POST /contracts/:id/restore': restoreCase('contract', '/contracts'),
+    'POST /contracts/:id/submit': approvalCase('submit'),
+    'POST /contracts/:id/resubmit': approvalCase('resubmit'),
+    'POST /contracts/:id/attachments': uploadCase,
+    'GET /contracts/:id/attachments/:attachmentId': downloadCase,
+    'DELETE /contracts/:id/attachments/:attachmentId': removeAttachmentCase,
   };
 
   it('has a case for every route of the CRM router', () => {

@@ -181,6 +181,34 @@ describe.each(databases.eachSupportedId())('outbox on %s', (databaseId: TestData
       expect(notificationsTo('wufang')[0].payload.description).toBe('zhouhao 退回了您的申请，请修改后重新提交');
     });
 
+    it('the scheduler\'s actions on deadlines (remind, escalate, auto-approve) inform people like any other action', async () => {
+      const limited = (onTimeout: 'escalate' | 'autoApprove') =>
+        flow([approval('leader', users('zhouhao'), 'any', { timeLimit: { hours: 2, remindBeforeHours: 1, onTimeout } }), approval('gm', users('wangjianguo'))]);
+      await bed.useFlow(limited('escalate'));
+      const { id, title } = await bed.submit();
+      const task = await bed.pendingFor(id, 'zhouhao');
+      bed.advance(3_600_000 + 1);
+      expect(await bed.wf.engine.deadline(task.id, 'remind')).toBe('reminded');
+      await flush();
+      expect(notificationsTo('zhouhao').at(-1)!.payload).toMatchObject({ title: `催办：合同 ${title}`, scope: `workflow-task:${task.id}` });
+      bed.advance(3_600_000);
+      expect(await bed.wf.engine.deadline(task.id, 'timeout', [user('zhaoqiang')])).toBe('escalated');
+      await flush();
+      const escalated = await bed.pendingFor(id, 'zhaoqiang');
+      expect(notificationsTo('zhaoqiang').at(-1)!.payload).toMatchObject({ title: `待审批：合同 ${title}`, scope: `workflow-task:${escalated.id}` });
+      expect(sinks.sent.signals.at(-1)!.recipients).toEqual({ type: 'user', entityRef: [user('sunli'), user('zhaoqiang'), user('zhouhao')] });
+
+      await bed.useFlow(limited('autoApprove'));
+      const second = await bed.submit();
+      const t2 = await bed.pendingFor(second.id, 'zhouhao');
+      bed.advance(2 * 3_600_000 + 1);
+      expect(await bed.wf.engine.deadline(t2.id, 'timeout')).toBe('autoApproved');
+      await flush();
+      const gm = await bed.pendingFor(second.id, 'wangjianguo');
+      expect(sinks.sent.notifications.at(-1)!.payload.scope).toBe(`workflow-task:${gm.id}`);
+      await bed.useFlow(flow([approval('leader', users('zhouhao')), approval('gm', users('wangjianguo'))]));
+    });
+
     it('retries a failed delivery with backoff, keeps the last error, and delivers it later', async () => {
       sinks.failing.notifications = 2;
       const { id } = await bed.submit();

@@ -154,6 +154,8 @@ export interface InstanceOutcome {
   status: InstanceStatus;
   outcome: Outcome | null;
   finishedAt: string | null;
+  /** the instance's version, as in WorkflowStatusEvent: a subscriber keeps whichever is newer */
+  version: number;
 }
 
 export interface InstanceDetail {

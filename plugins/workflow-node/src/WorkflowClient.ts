@@ -1,5 +1,4 @@
 import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import type { DocumentSubmission, InstanceOutcome, WorkflowInstance } from '@cocrm/plugin-workflow-common';
 
 export interface ResubmitRequest {
@@ -12,10 +11,28 @@ export interface ResubmitRequest {
 }
 
 /**
+ * A refusal or failure answered by the workflow plugin: its status and the
+ * message of the suite's error body (`{ error: { name, message } }`) in the
+ * language asked for, so a 409 「已在审批中」 can reach the user unchanged.
+ */
+export class WorkflowRequestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WorkflowRequestError';
+  }
+
+  static is(e: unknown): e is WorkflowRequestError {
+    return e instanceof WorkflowRequestError;
+  }
+}
+
+/**
  * The workflow API as another backend plugin calls it, with its own service
  * identity: submit a document, resubmit it after 退回, ask where it stands.
- * Errors keep the workflow plugin's status and message (ResponseError), so a
- * 409 「已在审批中」 reaches the user unchanged.
+ * Answers other than 2xx throw WorkflowRequestError.
  */
 export class WorkflowClient {
   constructor(private readonly deps: { discovery: DiscoveryService; auth: AuthService }) {}
@@ -34,7 +51,7 @@ export class WorkflowClient {
     try {
       return await this.call<InstanceOutcome>('GET', `/outcome?${q}`);
     } catch (e) {
-      if (e instanceof ResponseError && e.response.status === 404) return null;
+      if (WorkflowRequestError.is(e) && e.status === 404) return null;
       throw e;
     }
   }
@@ -54,7 +71,18 @@ export class WorkflowClient {
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    if (!res.ok) throw await ResponseError.fromResponse(res);
+    if (!res.ok) throw new WorkflowRequestError(res.status, await errorMessage(res));
     return (await res.json()) as T;
   }
+}
+
+async function errorMessage(res: Response): Promise<string> {
+  const text = await res.text();
+  try {
+    const message = (JSON.parse(text) as { error?: { message?: unknown } }).error?.message;
+    if (typeof message === 'string' && message) return message;
+  } catch {
+    // not the suite's JSON body (a proxy's error page): fall through
+  }
+  return `workflow plugin answered ${res.status} ${res.statusText}`.trim();
 }

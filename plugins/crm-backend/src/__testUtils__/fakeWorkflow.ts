@@ -255,6 +255,7 @@ function fakeWorkflowPlugin(fake: FakeWorkflow) {
               status: i.status,
               outcome: i.outcome,
               finishedAt: i.finishedAt,
+              version: i.version,
             };
             res.json(outcome);
           });

@@ -1,6 +1,5 @@
 import { Knex } from 'knex';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import {
   CONTRACT_FORMAT_LABELS,
   CONTRACT_TYPE_LABELS,
@@ -9,6 +8,7 @@ import {
 } from '@cocrm/plugin-crm-common';
 import { INSTANCE_STATUSES } from '@cocrm/plugin-workflow-common';
 import type { DocumentSubmission, InstanceOutcome, InstanceStatus, WorkflowInstance } from '@cocrm/plugin-workflow-common';
+import { WorkflowRequestError } from '@cocrm/plugin-workflow-node';
 import type { ResubmitRequest, WorkflowStatusEvent } from '@cocrm/plugin-workflow-node';
 import { ContractStore } from '../database/ContractStore';
 import { CrmError, passableStatus } from '../errors';
@@ -57,34 +57,6 @@ export function contractEventOf(payload: unknown): (ApprovalUpdate & { contractI
   if (!(INSTANCE_STATUSES as readonly string[]).includes(e.status as string)) return undefined;
   if (typeof e.version !== 'number' || !Number.isInteger(e.version)) return undefined;
   return { contractId: e.documentId, instanceId: e.instanceId, status: e.status as InstanceStatus, version: e.version };
-}
-
-/**
- * The workflow plugin's own message of a refusal. Its error bodies are
- * `{ error: { message } }` without Backstage's `response` part, which
- * ResponseError then keeps only inside a generic text; the message is taken
- * back out of it so that the user reads 「已在审批中」 and not a status line.
- */
-export function refusalMessage(e: ResponseError): string {
-  const message = e.body?.error?.message ?? e.message;
-  const wrapped = /^Request failed with status \d+[^,]*, (\{.*\})$/s.exec(message);
-  if (!wrapped) return message;
-  try {
-    const inner = JSON.parse(wrapped[1]) as { error?: { message?: unknown } };
-    return typeof inner.error?.message === 'string' ? inner.error.message : message;
-  } catch {
-    return message;
-  }
-}
-
-/**
- * The instance version an outcome answer carries, when the workflow plugin
- * sends one (InstanceOutcome does not declare it yet); without it the
- * outcome is applied by status alone.
- */
-function outcomeVersion(outcome: InstanceOutcome): number | null {
-  const v = (outcome as InstanceOutcome & { version?: unknown }).version;
-  return typeof v === 'number' && Number.isInteger(v) ? v : null;
 }
 
 /**
@@ -189,7 +161,7 @@ export class ContractApprovals {
           this.deps.logger.warn(`contract approvals: outcome query failed, stopping this run: ${(e as Error).message}`);
           return { checked, changed };
         }
-        if (outcome && (await this.apply(id, { instanceId: outcome.instanceId, status: outcome.status, version: outcomeVersion(outcome) }, WORKFLOW_ACTOR))) {
+        if (outcome && (await this.apply(id, { instanceId: outcome.instanceId, status: outcome.status, version: outcome.version }, WORKFLOW_ACTOR))) {
           changed++;
         }
         if (submitting) await this.clearStaleMarker(id);
@@ -322,9 +294,9 @@ export class ContractApprovals {
    * start and the contract now shows it), else the marker stays for recovery.
    */
   private async failed(e: unknown, id: string, submitting: boolean, actor: string): Promise<CrmError | undefined> {
-    if (ResponseError.is(e) && e.response.status >= 400 && e.response.status < 500) {
+    if (WorkflowRequestError.is(e) && e.status >= 400 && e.status < 500) {
       if (submitting) await this.deps.store.markSubmitting(this.deps.knex, id, null);
-      return new CrmError(passableStatus(e.response.status), 'workflowRefused', { message: refusalMessage(e) });
+      return new CrmError(passableStatus(e.status), 'workflowRefused', { message: e.message });
     }
     this.deps.logger.warn(`contract ${id}: the workflow plugin did not answer: ${(e as Error)?.message}`);
     if (submitting) {
@@ -332,7 +304,7 @@ export class ContractApprovals {
         const outcome = await this.deps.workflow.outcome(CONTRACT_DOCUMENT_TYPE, id);
         const started =
           outcome !== null &&
-          (await this.apply(id, { instanceId: outcome.instanceId, status: outcome.status, version: outcomeVersion(outcome) }, actor));
+          (await this.apply(id, { instanceId: outcome.instanceId, status: outcome.status, version: outcome.version }, actor));
         await this.clearStaleMarker(id, true);
         if (started) return undefined;
       } catch {

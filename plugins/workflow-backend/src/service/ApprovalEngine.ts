@@ -483,7 +483,7 @@ export class ApprovalEngine {
     const row = await this.deps.instances.latestForDocument(documentType, documentId);
     if (!row) return null;
     const i = instanceFromRow(row);
-    return { instanceId: i.id, documentType: i.documentType, documentId: i.documentId, status: i.status, outcome: i.outcome, finishedAt: i.finishedAt };
+    return { instanceId: i.id, documentType: i.documentType, documentId: i.documentId, status: i.status, outcome: i.outcome, finishedAt: i.finishedAt, version: i.version };
   }
 
   async pendingTasks(instanceId: string): Promise<WorkflowTask[]> {
