@@ -233,8 +233,8 @@ describe.each(databases.eachSupportedId())('contracts on %s', (databaseId: TestD
       format: '标准合同',
       customerName: expect.stringContaining('合同测试客户'),
       customerId: c.customerId,
-      // text is stored NFKC-folded like every CRM text (full-width comma → ',')
-      paymentTerms: '签约后付 30%,验收后付 70%',
+      // free text keeps the full-width punctuation it was typed with
+      paymentTerms: '签约后付 30%，验收后付 70%',
       standard: 'GB/T 19001',
       keyTerms: '延期交付按日万分之五计违约金',
       remark: '客户要求年底前签署',

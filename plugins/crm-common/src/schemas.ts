@@ -15,7 +15,7 @@ import {
 import { isValidUscc, normalizeUscc } from './validation/uscc';
 import { isIndustryDivisionCode } from './dictionaries/industries';
 import { isRegionCode } from './dictionaries/regions';
-import { cleanText } from './text';
+import { cleanText, trimText } from './text';
 
 /*
  * Input schemas shared by the backend (authoritative) and the frontend forms.
@@ -28,12 +28,12 @@ const optionalText = (max: number) =>
     .string()
     .max(max, 'tooLong')
     .nullish()
-    .transform(v => cleanText(v));
+    .transform(v => trimText(v));
 
 const requiredText = (max: number) =>
   z
     .string('required')
-    .transform(v => v.normalize('NFKC').trim())
+    .transform(v => v.trim())
     .pipe(z.string().min(1, 'required').max(max, 'tooLong'));
 
 const patterned = (re: RegExp, key: string, max = 50, squeeze = false) =>

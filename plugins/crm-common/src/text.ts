@@ -7,7 +7,18 @@ export function normalizeSearchText(s: string): string {
   return s.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
-/** Trims and folds full-width forms; empty strings become null. */
+/**
+ * Free text (names, addresses, 付款约定 …) as the user typed it, trimmed;
+ * empty strings become null. Chinese text keeps its full-width punctuation
+ * (，（）：); search and duplicate checks fold it through their own keys.
+ */
+export function trimText(s: string | null | undefined): string | null {
+  if (s === null || s === undefined) return null;
+  const t = s.trim();
+  return t === '' ? null : t;
+}
+
+/** Trims and folds full-width forms, for codes, phones and dates typed with a Chinese IME; empty strings become null. */
 export function cleanText(s: string | null | undefined): string | null {
   if (s === null || s === undefined) return null;
   const t = s.normalize('NFKC').trim();
