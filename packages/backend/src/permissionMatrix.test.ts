@@ -5,9 +5,6 @@ import request from 'supertest';
 import { Entity } from '@backstage/catalog-model';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { databaseServiceFactory } from '@backstage/backend-defaults/database';
-import { AuthService, coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
-import knexFactory from 'knex';
-import { randomBytes } from 'node:crypto';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { CRM_MODELS } from '@cocrm/plugin-crm-common';
 import type { AccessAction, DataScope, ResourceModel } from '@cocrm/plugin-access-common';
@@ -16,6 +13,7 @@ import accessPlugin from '@cocrm/plugin-access-backend';
 import suitePolicy from '@cocrm/plugin-permission-backend-module-suite-policy';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import { demoOrgEntities } from './__testUtils__/demoOrg';
+import { DATABASES, authWithActor, databaseConfig, dropTestDatabases } from './__testUtils__/realStack';
 
 /*
  * The permission matrix: every CRM endpoint × every seeded role × every data
@@ -28,51 +26,8 @@ import { demoOrgEntities } from './__testUtils__/demoOrg';
  */
 
 jest.setTimeout(600_000);
+afterAll(dropTestDatabases);
 
-/*
- * Each plugin gets its own database, as in production (the CRM and the access
- * plugin both keep knex_migrations), so the real database service is used:
- * in-memory SQLite per plugin, or one fresh PostgreSQL database per plugin
- * under a random prefix, dropped afterwards.
- */
-const PG = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
-if (!PG && process.env.CRM_REQUIRE_POSTGRES) throw new Error('PostgreSQL is required (BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING)');
-const DATABASES = ['SQLITE_3', ...(PG ? ['POSTGRES_15'] : [])];
-const prefix = `matrix_${randomBytes(4).toString('hex')}_`;
-function databaseConfig(id: string) {
-  return id === 'SQLITE_3'
-    ? { client: 'better-sqlite3', connection: ':memory:' }
-    : { client: 'pg', connection: PG, prefix, pluginDivisionMode: 'database' };
-}
-/**
- * Backstage's mock auth drops the calling plugin (the token's actor) from
- * on-behalf-of tokens; the real one keeps it, and the permission backend only
- * accepts conditional requests (no resourceRef) from a plugin acting for a
- * user. This restores what production does.
- */
-const authWithActor = createServiceFactory({
-  service: coreServices.auth,
-  deps: { plugin: coreServices.pluginMetadata },
-  factory({ plugin }): AuthService {
-    const base = mockServices.auth({ pluginId: plugin.getId() });
-    const getPluginRequestToken: AuthService['getPluginRequestToken'] = async options => {
-      const principal = options.onBehalfOf.principal as { type: string; userEntityRef?: string };
-      if (principal.type === 'user' && principal.userEntityRef) {
-        return { token: mockCredentials.user.token(principal.userEntityRef, { actor: { subject: `plugin:${plugin.getId()}` } }) };
-      }
-      return base.getPluginRequestToken(options);
-    };
-    return Object.assign(Object.create(Object.getPrototypeOf(base)), base, { getPluginRequestToken });
-  },
-});
-
-afterAll(async () => {
-  if (!PG) return;
-  const admin = knexFactory({ client: 'pg', connection: PG });
-  const { rows } = await admin.raw('SELECT datname FROM pg_database WHERE datname LIKE ?', [`${prefix}%`]);
-  for (const r of rows as Array<{ datname: string }>) await admin.raw(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
-  await admin.destroy();
-});
 const u = (name: string) => `user:default/${name}`;
 const g = (name: string) => `group:default/${name}`;
 
