@@ -18,7 +18,6 @@ export const CONTRACT_DOCUMENT_TYPE_SPEC: DocumentTypeSpec = {
     { name: 'contractType', label: { 'zh-CN': '合同类型', en: 'Contract type' }, kind: 'string' },
     { name: 'format', label: { 'zh-CN': '合同格式', en: 'Format' }, kind: 'string' },
     { name: 'customerName', label: { 'zh-CN': '客户', en: 'Customer' }, kind: 'string' },
-    { name: 'customerId', label: { 'zh-CN': '客户 ID', en: 'Customer ID' }, kind: 'string' },
     { name: 'owner', label: { 'zh-CN': '负责人', en: 'Owner' }, kind: 'user' },
     { name: 'signedAt', label: { 'zh-CN': '签订日期', en: 'Signed on' }, kind: 'date' },
     { name: 'startDate', label: { 'zh-CN': '开始日期', en: 'Start date' }, kind: 'date' },

@@ -302,6 +302,8 @@ describe('the approval page', () => {
             comment: null,
             detail: { to: user('zhouhao') },
           },
+          // the CRM submits with its service identity for its user
+          { ...entry, seq: 6, action: 'submit', actor: 'service:plugin:crm', onBehalfOf: user('zhouhao'), comment: null, detail: { flowVersion: 3 } },
         ],
       })),
     });
@@ -309,6 +311,8 @@ describe('the approval page', () => {
     const timeline = await screen.findByTestId('workflow-timeline');
     expect(within(timeline).getByText('已超过审批时限，由 赵强 上报给主管 王建国')).toBeInTheDocument();
     expect(within(timeline).getByText('吴芳（代 孙丽） 转交给 周浩')).toBeInTheDocument();
+    expect(within(timeline).getByTestId('workflow-timeline-6')).toHaveTextContent(/^周浩 提交审批/);
+    expect(within(timeline).queryByText(/plugin:crm/)).toBeNull();
   });
 
   it('shows 404 calmly', async () => {

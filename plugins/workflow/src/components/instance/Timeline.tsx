@@ -61,8 +61,11 @@ function useDescribe(detail: InstanceDetail) {
 
   return (e: WorkflowActionEntry): string => {
     const actor = userName(e.actor);
-    const who =
-      e.onBehalfOf && e.actor !== 'system' ? t('timeline.onBehalf', { actor, name: userName(e.onBehalfOf) }) : actor;
+    // a document's plugin submits for its user: the user is who acted (委托 is a person acting for another)
+    const viaPlugin = e.actor.startsWith('service:') && !!e.onBehalfOf;
+    let who = actor;
+    if (viaPlugin) who = userName(e.onBehalfOf!);
+    else if (e.onBehalfOf && e.actor !== 'system') who = t('timeline.onBehalf', { actor, name: userName(e.onBehalfOf) });
     const d = e.detail ?? {};
     switch (e.action) {
       case 'transfer':
