@@ -1,3 +1,4 @@
+import { configure } from '@testing-library/react';
 import '@testing-library/jest-dom';
 
 // jsdom lacks these; MUI X DataGrid and React Flow use them.
@@ -13,3 +14,6 @@ if (!g.DOMMatrixReadOnly) {
     m22 = 1;
   };
 }
+
+// CI runs every package's tests at once on two cores: give async UI (lookups, lazy pages) time to settle
+configure({ asyncUtilTimeout: 5000 });
