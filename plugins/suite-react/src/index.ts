@@ -12,3 +12,7 @@ export { ApiErrorAlert } from './ApiErrorAlert';
 export { ConfirmDialog } from './ConfirmDialog';
 export { NotifyProvider, useNotify } from './notify';
 export type { Notification } from './notify';
+export { SuiteApiError, SuiteHttp, toQueryString, filenameFromDisposition, XLSX_TYPE } from './http';
+export type { SuiteErrorBody, SuiteHttpOptions, SuiteRequestOptions, SuiteDownload, QueryValue } from './http';
+export { UserPicker, UserMultiPicker, DepartmentMultiPicker, refName } from './orgPickers';
+export type { OrgPickerData, OrgPickerUser, OrgPickerDepartment, OrgPickerProps } from './orgPickers';

@@ -1,4 +1,4 @@
-import { AccessApiError, AccessClient, filenameFromDisposition, toQueryString } from './AccessClient';
+import { AccessApiError, AccessClient } from './AccessClient';
 
 interface FakeResponse {
   status: number;
@@ -92,11 +92,5 @@ describe('AccessClient', () => {
       'http://localhost:7007/api/crm/audit/export?actor=user%3Adefault%2Fzhouhao&from=2026-03-01&order=desc',
     );
     expect(filename).toBe('审计日志.xlsx');
-  });
-
-  it('builds query strings without empty values and reads plain file names', () => {
-    expect(toQueryString({ a: '', b: undefined, c: null, d: 0, e: false })).toBe('?d=0&e=false');
-    expect(filenameFromDisposition('attachment; filename="audit-crm.xlsx"')).toBe('audit-crm.xlsx');
-    expect(filenameFromDisposition(null)).toBeUndefined();
   });
 });

@@ -1,5 +1,7 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import { accessMessage } from '@cocrm/plugin-access-common';
+import { SuiteApiError, SuiteHttp, toQueryString } from '@cocrm/suite-react';
+import type { SuiteErrorBody, SuiteHttpOptions } from '@cocrm/suite-react';
 import type {
   AccessModelView,
   AuditEntry,
@@ -20,31 +22,15 @@ import type {
 } from '@cocrm/plugin-access-common';
 
 /** The error body every suite backend answers with. */
-export interface AccessErrorBody {
-  error: {
-    name: string;
-    message: string;
-    /** field path ("grants.3.departments") → message, for 400 validation errors */
-    fields?: Record<string, string>;
-  };
-}
+export type AccessErrorBody = SuiteErrorBody;
 
 const STALE_MESSAGES = new Set([accessMessage('zh-CN', 'staleVersion'), accessMessage('en', 'staleVersion')]);
 
 /** An HTTP error answered by a suite backend, with its parsed body. */
-export class AccessApiError extends Error {
-  readonly status: number;
-  readonly body: AccessErrorBody;
-
+export class AccessApiError extends SuiteApiError {
   constructor(status: number, body: AccessErrorBody) {
-    super(body.error.message);
+    super(status, body);
     this.name = 'AccessApiError';
-    this.status = status;
-    this.body = body;
-  }
-
-  get fields(): Record<string, string> {
-    return this.body.error.fields ?? {};
   }
 
   /**
@@ -52,7 +38,7 @@ export class AccessApiError extends Error {
    * use, member exists) carry their own message and a reload would not help,
    * so only the backend's stale-version text (in either language) counts.
    */
-  get isStale(): boolean {
+  override get isStale(): boolean {
     if (this.status !== 409) return false;
     return STALE_MESSAGES.has(this.message) || /stale|version/i.test(this.body.error.name);
   }
@@ -102,85 +88,20 @@ export interface AccessApi {
 
 export const accessApiRef = createApiRef<AccessApi>({ id: 'plugin.access.api' });
 
-type QueryValue = string | number | boolean | undefined | null;
-
-/** Builds `?a=1&b=x`, leaving out empty values. */
-export function toQueryString(query: Record<string, QueryValue> = {}): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined || value === null || value === '') continue;
-    params.set(key, String(value));
-  }
-  const s = params.toString();
-  return s ? `?${s}` : '';
-}
-
-/** The file name a Content-Disposition header proposes (RFC 5987 `filename*` first). */
-export function filenameFromDisposition(header: string | null): string | undefined {
-  if (!header) return undefined;
-  const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(header);
-  if (star) {
-    try {
-      return decodeURIComponent(star[1].trim().replace(/^"|"$/g, ''));
-    } catch {
-      // malformed escape: fall back to the plain parameter
-    }
-  }
-  const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/.exec(header);
-  return plain ? (plain[2] ?? plain[1]).trim() : undefined;
-}
-
-export interface AccessClientOptions {
-  discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
-  fetchApi: { fetch: typeof fetch };
-  /** The UI language, sent as Accept-Language so error messages match the UI. */
-  getLanguage?: () => string;
-}
+export type AccessClientOptions = SuiteHttpOptions;
 
 export class AccessClient implements AccessApi {
-  private readonly options: AccessClientOptions;
+  private readonly http: SuiteHttp;
 
   constructor(options: AccessClientOptions) {
-    this.options = options;
-  }
-
-  private language(): string {
-    const language = this.options.getLanguage?.() ?? 'zh-CN';
-    return language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
-  }
-
-  private async send(pluginId: string, method: string, path: string, body?: unknown, accept = 'application/json') {
-    const base = await this.options.discoveryApi.getBaseUrl(pluginId);
-    const headers: Record<string, string> = { Accept: accept, 'Accept-Language': this.language() };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await this.options.fetchApi.fetch(`${base}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+    this.http = new SuiteHttp(options, {
+      pluginId: 'access',
+      createError: (status, body) => new AccessApiError(status, body),
     });
-    if (!res.ok) {
-      let parsed: AccessErrorBody | undefined;
-      try {
-        const json = await res.json();
-        if (json && typeof json === 'object' && json.error && typeof json.error.message === 'string') {
-          parsed = json as AccessErrorBody;
-        }
-      } catch {
-        // not JSON (proxy error page, empty body)
-      }
-      throw new AccessApiError(
-        res.status,
-        parsed ?? { error: { name: 'Error', message: `${res.status} ${res.statusText || 'Request failed'}` } },
-      );
-    }
-    return res;
   }
 
-  private async request<T>(method: string, path: string, body?: unknown, pluginId = 'access'): Promise<T> {
-    const res = await this.send(pluginId, method, path, body);
-    if (res.status === 204) return undefined as T;
-    const text = await res.text();
-    return (text ? JSON.parse(text) : undefined) as T;
+  private request<T>(method: string, path: string, body?: unknown, pluginId?: string): Promise<T> {
+    return this.http.request<T>(method, path, body, { pluginId });
   }
 
   private id(id: string) {
@@ -247,18 +168,11 @@ export class AccessClient implements AccessApi {
   listAudit(source: AuditSource, query: AuditQueryInput = {}) {
     return this.request<Page<AuditEntry>>('GET', `/audit${toQueryString(query)}`, undefined, source);
   }
-  async exportAudit(source: AuditSource, query: AuditQueryInput = {}) {
+  exportAudit(source: AuditSource, query: AuditQueryInput = {}) {
     const { page: _page, pageSize: _pageSize, ...filters } = query;
-    const res = await this.send(
-      source,
-      'GET',
-      `/audit/export${toQueryString(filters)}`,
-      undefined,
-      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, application/json',
-    );
-    const blob = await res.blob();
     const day = new Date().toISOString().slice(0, 10);
-    const filename = filenameFromDisposition(res.headers.get('Content-Disposition')) ?? `audit-${source}-${day}.xlsx`;
-    return { blob, filename };
+    return this.http.download(`/audit/export${toQueryString(filters)}`, `audit-${source}-${day}.xlsx`, {
+      pluginId: source,
+    });
   }
 }

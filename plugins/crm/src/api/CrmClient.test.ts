@@ -1,5 +1,5 @@
 import type { CustomerListQuery } from '@cocrm/plugin-crm-common';
-import { CrmApiError, CrmClient, filenameFromContentDisposition, toQueryString } from './CrmClient';
+import { CrmApiError, CrmClient } from './CrmClient';
 
 function client(response: { status: number; body?: unknown; headers?: Record<string, string> }, language = 'zh-CN') {
   const fetch = jest.fn(async (_url: string, _init?: RequestInit) => ({
@@ -106,17 +106,5 @@ describe('CrmClient', () => {
     const err = await c.exportCustomers({}).catch(e => e);
     expect(err).toBeInstanceOf(CrmApiError);
     expect(err.message).toBe('一次最多导出 50000 条记录，请缩小筛选范围');
-  });
-
-  it('reads file names from Content-Disposition', () => {
-    expect(filenameFromContentDisposition(`attachment; filename="x.xlsx"; filename*=UTF-8''%E6%8B%9C%E8%AE%BF.xlsx`)).toBe('拜访.xlsx');
-    expect(filenameFromContentDisposition('attachment; filename="plain.xlsx"')).toBe('plain.xlsx');
-    expect(filenameFromContentDisposition('attachment; filename=bare.xlsx')).toBe('bare.xlsx');
-    expect(filenameFromContentDisposition('attachment')).toBeUndefined();
-    expect(filenameFromContentDisposition(null)).toBeUndefined();
-  });
-
-  it('omits empty values', () => {
-    expect(toQueryString({ a: '', b: undefined, c: [], d: 0, e: false })).toBe('?d=0&e=false');
   });
 });

@@ -25,30 +25,22 @@ import type {
   VisitInput,
   VisitListQuery,
 } from '@cocrm/plugin-crm-common';
+import { SuiteApiError, SuiteHttp, toQueryString } from '@cocrm/suite-react';
+import type { QueryValue, SuiteDownload, SuiteHttpOptions } from '@cocrm/suite-react';
 
 /** An HTTP error answered by the CRM backend, with its parsed body. */
-export class CrmApiError extends Error {
-  readonly status: number;
-  readonly body: CrmErrorBody;
-
+export class CrmApiError extends SuiteApiError<CrmErrorBody> {
   constructor(status: number, body: CrmErrorBody) {
-    super(body.error.message);
+    super(status, body);
     this.name = 'CrmApiError';
-    this.status = status;
-    this.body = body;
-  }
-
-  /** field path → message, for 400 validation errors */
-  get fields(): Record<string, string> {
-    return this.body.error.fields ?? {};
   }
 
   get existing() {
     return this.body.error.existing;
   }
 
-  /** 409 because someone else saved first */
-  get isStale(): boolean {
+  /** 409 because someone else saved first; a duplicate's 409 names the record that exists instead */
+  override get isStale(): boolean {
     return this.status === 409 && !this.body.error.existing;
   }
 }
@@ -59,10 +51,7 @@ export type Patch<T> = Partial<T> & { version: number };
 export type ExportQuery<Q extends PageQuery> = Omit<Q, 'page' | 'pageSize'>;
 
 /** A downloaded export, named as the server named it. */
-export interface CrmExport {
-  blob: Blob;
-  filename: string;
-}
+export type CrmExport = SuiteDownload;
 
 /** Typed client of the CRM backend (`/api/crm`). */
 export interface CrmApi {
@@ -123,121 +112,30 @@ export interface CrmApi {
 
 export const crmApiRef = createApiRef<CrmApi>({ id: 'plugin.crm.api' });
 
-type QueryValue = string | number | boolean | string[] | undefined | null;
-
-/** Builds `?a=1&b=x,y`, leaving out empty values. */
-export function toQueryString(query: Record<string, QueryValue> = {}): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined || value === null || value === '') continue;
-    if (Array.isArray(value)) {
-      if (value.length) params.set(key, value.join(','));
-    } else {
-      params.set(key, String(value));
-    }
-  }
-  const s = params.toString();
-  return s ? `?${s}` : '';
-}
-
-/**
- * The file name of a Content-Disposition header: the RFC 5987 `filename*`
- * (UTF-8, so Chinese names survive) before the plain ASCII `filename`.
- */
-export function filenameFromContentDisposition(header: string | null | undefined): string | undefined {
-  if (!header) return undefined;
-  const extended = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(header);
-  if (extended) {
-    try {
-      return decodeURIComponent(extended[2].trim().replace(/^"|"$/g, ''));
-    } catch {
-      // malformed percent-encoding: fall back to the plain name
-    }
-  }
-  const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/i.exec(header);
-  const name = plain ? (plain[2] ?? plain[1]).trim() : '';
-  return name || undefined;
-}
-
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
 /** An export has every matching row, so a page from the list's state must not narrow it. */
 function exportQueryString(query: object): string {
   const { page: _page, pageSize: _pageSize, ...rest } = query as Record<string, QueryValue>;
   return toQueryString(rest);
 }
 
-export interface CrmClientOptions {
-  discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
-  fetchApi: { fetch: typeof fetch };
-  /** The UI language, sent as Accept-Language so error messages match the UI. */
-  getLanguage?: () => string;
-}
+export type CrmClientOptions = SuiteHttpOptions;
 
 export class CrmClient implements CrmApi {
-  private readonly options: CrmClientOptions;
+  private readonly http: SuiteHttp;
 
   constructor(options: CrmClientOptions) {
-    this.options = options;
-  }
-
-  /**
-   * Sends a request and answers the response, or throws CrmApiError with the
-   * server's message. `file` is sent as the raw body (uploads); `pluginId`
-   * names another plugin's API (the workflow plugin's approvals).
-   */
-  private async send(
-    method: string,
-    path: string,
-    options: { body?: unknown; file?: Blob; accept?: string; pluginId?: string } = {},
-  ): Promise<Response> {
-    const base = await this.options.discoveryApi.getBaseUrl(options.pluginId ?? 'crm');
-    const language = this.options.getLanguage?.() ?? 'zh-CN';
-    const headers: Record<string, string> = {
-      Accept: options.accept ?? 'application/json',
-      'Accept-Language': language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en',
-    };
-    if (options.file) headers['Content-Type'] = 'application/octet-stream';
-    else if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await this.options.fetchApi.fetch(`${base}${path}`, {
-      method,
-      headers,
-      // eslint-disable-next-line no-nested-ternary
-      body: options.file ? options.file : options.body === undefined ? undefined : JSON.stringify(options.body),
+    this.http = new SuiteHttp(options, {
+      pluginId: 'crm',
+      createError: (status, body) => new CrmApiError(status, body),
     });
-    if (!res.ok) {
-      let parsed: CrmErrorBody | undefined;
-      try {
-        const json = await res.json();
-        if (json && typeof json === 'object' && json.error && typeof json.error.message === 'string') {
-          parsed = json as CrmErrorBody;
-        }
-      } catch {
-        // not JSON
-      }
-      throw new CrmApiError(
-        res.status,
-        parsed ?? { error: { name: 'Error', message: `${res.status} ${res.statusText || 'Request failed'}` } },
-      );
-    }
-    return res;
   }
 
-  private async request<T>(method: string, path: string, body?: unknown, options: { file?: Blob; pluginId?: string } = {}): Promise<T> {
-    const res = await this.send(method, path, { body, ...options });
-    if (res.status === 204) return undefined as T;
-    const text = await res.text();
-    return (text ? JSON.parse(text) : undefined) as T;
+  private request<T>(method: string, path: string, body?: unknown, options: { file?: Blob; pluginId?: string } = {}): Promise<T> {
+    return this.http.request<T>(method, path, body, options);
   }
 
-  /**
-   * Downloads through fetchApi rather than a plain link: only fetchApi adds
-   * the Backstage token, and only a fetch lets us show the server's error.
-   */
-  private async download(path: string, fallbackName: string, accept = `${XLSX_TYPE}, application/json`): Promise<CrmExport> {
-    const res = await this.send('GET', path, { accept });
-    const filename = filenameFromContentDisposition(res.headers.get('content-disposition')) ?? fallbackName;
-    return { blob: await res.blob(), filename };
+  private download(path: string, fallbackName: string, accept?: string): Promise<CrmExport> {
+    return this.http.download(path, fallbackName, { accept });
   }
 
   private id(id: string) {

@@ -15,6 +15,11 @@ export const suiteMessagesEn = {
     staleTitle: 'The record was changed by someone else',
     staleHint: 'Reload to see the latest version, then apply your changes again.',
   },
+  pickers: {
+    noOptions: 'No matches',
+    /** between the departments an option lists */
+    listSeparator: ', ',
+  },
   confirm: {
     cancel: 'Cancel',
   },

@@ -18,6 +18,11 @@ export const suiteMessagesZhCN: SameShape<typeof suiteMessagesEn> = {
     staleTitle: '该记录已被他人修改',
     staleHint: '请重新加载查看最新内容，然后再次修改。',
   },
+  pickers: {
+    noOptions: '无匹配项',
+    /** between the departments an option lists */
+    listSeparator: '、',
+  },
   confirm: {
     cancel: '取消',
   },

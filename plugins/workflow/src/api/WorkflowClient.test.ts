@@ -1,4 +1,4 @@
-import { WorkflowApiError, WorkflowClient, filenameFromDisposition, toQueryString } from './WorkflowClient';
+import { WorkflowApiError, WorkflowClient } from './WorkflowClient';
 
 interface FakeResponse {
   status: number;
@@ -150,11 +150,5 @@ describe('WorkflowClient', () => {
     expect(file.filename).toBe('审批报表.xlsx');
     expect(call().url).toBe(`${BASE}/reports/export?from=2026-03-01&groupBy=node`);
     expect(call().headers.Accept).toContain('spreadsheetml');
-  });
-
-  it('helpers', () => {
-    expect(toQueryString({ a: 1, b: '', c: null, d: false })).toBe('?a=1&d=false');
-    expect(filenameFromDisposition('attachment; filename="a.xlsx"')).toBe('a.xlsx');
-    expect(filenameFromDisposition(null)).toBeUndefined();
   });
 });

@@ -1,6 +1,8 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import type { CompiledAccess, OrgView, Role } from '@cocrm/plugin-access-common';
 import type { Delegation, DocumentTypeSpec, FlowDefinition, InstanceDetail } from '@cocrm/plugin-workflow-common';
+import { SuiteApiError, SuiteHttp, toQueryString } from '@cocrm/suite-react';
+import type { SuiteHttpOptions } from '@cocrm/suite-react';
 import type {
   AddSignerInput,
   ApprovalCounts,
@@ -26,20 +28,10 @@ import type {
 } from './types';
 
 /** An HTTP error answered by the workflow backend, with its parsed body. */
-export class WorkflowApiError extends Error {
-  readonly status: number;
-  readonly body: WorkflowErrorBody;
-
+export class WorkflowApiError extends SuiteApiError<WorkflowErrorBody> {
   constructor(status: number, body: WorkflowErrorBody) {
-    super(body.error.message);
+    super(status, body);
     this.name = 'WorkflowApiError';
-    this.status = status;
-    this.body = body;
-  }
-
-  /** field path → message, for 400 validation errors */
-  get fields(): Record<string, string> {
-    return this.body.error.fields ?? {};
   }
 
   /** why a flow cannot be published, in the UI language */
@@ -51,7 +43,7 @@ export class WorkflowApiError extends Error {
    * Someone acted first (409) or what was acted on is gone (410): the page
    * shows the backend's message and loads the current state again.
    */
-  get isStale(): boolean {
+  override get isStale(): boolean {
     return this.status === 409 || this.status === 410;
   }
 }
@@ -120,87 +112,20 @@ export interface WorkflowApi {
 
 export const workflowApiRef = createApiRef<WorkflowApi>({ id: 'plugin.workflow.api' });
 
-type QueryValue = string | number | boolean | undefined | null;
-
-/** Builds `?a=1&b=x`, leaving out empty values. */
-export function toQueryString(query: Record<string, QueryValue> = {}): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined || value === null || value === '') continue;
-    params.set(key, String(value));
-  }
-  const s = params.toString();
-  return s ? `?${s}` : '';
-}
-
-/** The file name a Content-Disposition header proposes (RFC 5987 `filename*` first). */
-export function filenameFromDisposition(header: string | null): string | undefined {
-  if (!header) return undefined;
-  const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(header);
-  if (star) {
-    try {
-      return decodeURIComponent(star[1].trim().replace(/^"|"$/g, ''));
-    } catch {
-      // malformed escape: fall back to the plain parameter
-    }
-  }
-  const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/.exec(header);
-  return plain ? (plain[2] ?? plain[1]).trim() : undefined;
-}
-
-export interface WorkflowClientOptions {
-  discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
-  fetchApi: { fetch: typeof fetch };
-  /** The UI language, sent as Accept-Language so error messages match the UI. */
-  getLanguage?: () => string;
-}
-
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+export type WorkflowClientOptions = SuiteHttpOptions;
 
 export class WorkflowClient implements WorkflowApi {
-  private readonly options: WorkflowClientOptions;
+  private readonly http: SuiteHttp;
 
   constructor(options: WorkflowClientOptions) {
-    this.options = options;
-  }
-
-  private language(): string {
-    const language = this.options.getLanguage?.() ?? 'zh-CN';
-    return language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
-  }
-
-  private async send(method: string, path: string, body?: unknown, accept = 'application/json', pluginId = 'workflow') {
-    const base = await this.options.discoveryApi.getBaseUrl(pluginId);
-    const headers: Record<string, string> = { Accept: accept, 'Accept-Language': this.language() };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await this.options.fetchApi.fetch(`${base}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+    this.http = new SuiteHttp(options, {
+      pluginId: 'workflow',
+      createError: (status, body) => new WorkflowApiError(status, body),
     });
-    if (!res.ok) {
-      let parsed: WorkflowErrorBody | undefined;
-      try {
-        const json = await res.json();
-        if (json && typeof json === 'object' && json.error && typeof json.error.message === 'string') {
-          parsed = json as WorkflowErrorBody;
-        }
-      } catch {
-        // not JSON (proxy error page, empty body)
-      }
-      throw new WorkflowApiError(
-        res.status,
-        parsed ?? { error: { name: 'Error', message: `${res.status} ${res.statusText || 'Request failed'}` } },
-      );
-    }
-    return res;
   }
 
-  private async request<T>(method: string, path: string, body?: unknown, pluginId = 'workflow'): Promise<T> {
-    const res = await this.send(method, path, body, 'application/json', pluginId);
-    if (res.status === 204) return undefined as T;
-    const text = await res.text();
-    return (text ? JSON.parse(text) : undefined) as T;
+  private request<T>(method: string, path: string, body?: unknown, pluginId?: string): Promise<T> {
+    return this.http.request<T>(method, path, body, { pluginId });
   }
 
   private id(id: string) {
@@ -325,17 +250,9 @@ export class WorkflowClient implements WorkflowApi {
   getReport(query: ReportQueryInput = {}) {
     return this.request<ReportResult>('GET', `/reports${toQueryString({ ...query })}`);
   }
-  async exportReport(query: ReportQueryInput = {}) {
-    const res = await this.send(
-      'GET',
-      `/reports/export${toQueryString({ ...query })}`,
-      undefined,
-      `${XLSX}, application/json`,
-    );
-    const blob = await res.blob();
+  exportReport(query: ReportQueryInput = {}): Promise<WorkflowExport> {
     const day = new Date().toISOString().slice(0, 10);
-    const filename = filenameFromDisposition(res.headers.get('Content-Disposition')) ?? `approval-report-${day}.xlsx`;
-    return { blob, filename };
+    return this.http.download(`/reports/export${toQueryString({ ...query })}`, `approval-report-${day}.xlsx`);
   }
 
   // ---- org

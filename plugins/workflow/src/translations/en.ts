@@ -26,8 +26,6 @@ export const workflowMessagesEn = {
     to: 'To',
     yes: 'Yes',
     no: 'No',
-    loading: 'Loading…',
-    noOptions: 'No matches',
     system: 'System',
   },
   inbox: {

@@ -29,8 +29,6 @@ export const workflowMessagesZhCN: SameShape<typeof workflowMessagesEn> = {
     to: '至',
     yes: '是',
     no: '否',
-    loading: '加载中…',
-    noOptions: '无匹配项',
     system: '系统',
   },
   inbox: {

@@ -1,4 +1,4 @@
-import { FormEvent, useEffect, useMemo, useState } from 'react';
+import { ComponentProps, FormEvent, useEffect, useMemo, useState } from 'react';
 import Autocomplete from '@mui/material/Autocomplete';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -14,8 +14,9 @@ import InputAdornment from '@mui/material/InputAdornment';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import SearchIcon from '@mui/icons-material/Search';
+import * as suite from '@cocrm/suite-react';
 import { useAccessT } from './i18n';
-import { DepartmentNode, OrgUser, useNames, useOrg } from './org';
+import { DepartmentNode, useOrg } from './org';
 
 function matches(q: string, ...texts: Array<string | null | undefined>) {
   const needle = q.trim().toLowerCase();
@@ -23,140 +24,26 @@ function matches(q: string, ...texts: Array<string | null | undefined>) {
   return texts.some(s => (s ?? '').toLowerCase().includes(needle));
 }
 
-interface CommonProps {
-  label: string;
-  error?: string;
-  helperText?: string;
-  size?: 'small' | 'medium';
-  fullWidth?: boolean;
-  disabled?: boolean;
-  autoFocus?: boolean;
-  required?: boolean;
-  testId?: string;
-  /** refs that may not be chosen (e.g. the person handing over) */
-  exclude?: string[];
+/** The props every picker of the suite takes; the directory comes from the org provider. */
+type CommonProps = Omit<suite.OrgPickerProps, 'org'>;
+
+/** The directory as the suite's org pickers take it. */
+function usePickerOrg(): suite.OrgPickerData {
+  const { org, users, loading } = useOrg();
+  return useMemo(() => ({ users, departments: org?.departments ?? [], loading }), [org, users, loading]);
 }
 
-function UserOption({ user }: { user: OrgUser }) {
-  const { userDepartments } = useNames();
-  const departments = userDepartments(user.ref).join('、');
-  return (
-    <Box sx={{ display: 'flex', flexDirection: 'column', minWidth: 0 }}>
-      <span>{user.displayName}</span>
-      <Typography variant="caption" color="text.secondary" noWrap>
-        {[departments, user.title].filter(Boolean).join(' · ')}
-      </Typography>
-    </Box>
-  );
-}
-
-function useUserOptions(value: string[], exclude: string[] = []) {
-  const { users, userByRef } = useOrg();
-  return useMemo(() => {
-    const excluded = new Set(exclude.map(r => r.toLowerCase()));
-    const options = users.filter(u => !excluded.has(u.ref.toLowerCase()));
-    // a chosen ref the directory does not know still has to show (and stay removable)
-    const unknown = value
-      .filter(r => !userByRef.has(r.toLowerCase()))
-      .map(
-        (r): OrgUser => ({ ref: r, displayName: r, title: null, departments: [], supervisor: null, catalogRoles: [] }),
-      );
-    return [...options, ...unknown];
-  }, [users, userByRef, value, exclude]);
-}
-
-function useUserFilter() {
-  const { userDepartments } = useNames();
-  return (options: OrgUser[], state: { inputValue: string }) =>
-    options.filter(o => matches(state.inputValue, o.displayName, o.ref, o.title, ...userDepartments(o.ref)));
-}
+type UserPickerProps = Omit<ComponentProps<typeof suite.UserPicker>, 'org'>;
+type UserMultiPickerProps = Omit<ComponentProps<typeof suite.UserMultiPicker>, 'org'>;
 
 /** One user from `/org`, shown by display name with department and title. */
-export function UserPicker(props: CommonProps & { value: string | null; onChange: (ref: string | null) => void }) {
-  const { t } = useAccessT();
-  const { loading } = useOrg();
-  const options = useUserOptions(props.value ? [props.value] : [], props.exclude);
-  const filterOptions = useUserFilter();
-  const selected = props.value ? options.find(o => o.ref.toLowerCase() === props.value!.toLowerCase()) ?? null : null;
-  return (
-    <Autocomplete
-      size={props.size ?? 'small'}
-      fullWidth={props.fullWidth}
-      disabled={props.disabled}
-      loading={loading}
-      options={options}
-      value={selected}
-      noOptionsText={t('common.noOptions')}
-      loadingText={t('common.loading')}
-      getOptionLabel={o => o.displayName}
-      isOptionEqualToValue={(a, b) => a.ref === b.ref}
-      filterOptions={filterOptions}
-      onChange={(_, v) => props.onChange(v ? v.ref : null)}
-      renderInput={params => (
-        <TextField
-          {...params}
-          label={props.label}
-          required={props.required}
-          // eslint-disable-next-line jsx-a11y/no-autofocus -- only callers inside dialogs ask for it
-          autoFocus={props.autoFocus}
-          error={!!props.error}
-          helperText={props.error ?? props.helperText}
-          inputProps={{ ...params.inputProps, 'data-testid': props.testId }}
-        />
-      )}
-      renderOption={(liProps, o) => (
-        <li {...liProps} key={o.ref}>
-          <UserOption user={o} />
-        </li>
-      )}
-    />
-  );
+export function UserPicker(props: UserPickerProps) {
+  return <suite.UserPicker {...props} org={usePickerOrg()} />;
 }
 
 /** Several users from `/org`. */
-export function UserMultiPicker(props: CommonProps & { value: string[]; onChange: (refs: string[]) => void }) {
-  const { t } = useAccessT();
-  const { loading } = useOrg();
-  const options = useUserOptions(props.value, props.exclude);
-  const filterOptions = useUserFilter();
-  const selected = props.value
-    .map(r => options.find(o => o.ref.toLowerCase() === r.toLowerCase()))
-    .filter((o): o is OrgUser => !!o);
-  return (
-    <Autocomplete
-      multiple
-      size={props.size ?? 'small'}
-      fullWidth={props.fullWidth}
-      disabled={props.disabled}
-      loading={loading}
-      options={options}
-      value={selected}
-      filterSelectedOptions
-      noOptionsText={t('common.noOptions')}
-      loadingText={t('common.loading')}
-      getOptionLabel={o => o.displayName}
-      isOptionEqualToValue={(a, b) => a.ref === b.ref}
-      filterOptions={filterOptions}
-      onChange={(_, v) => props.onChange(v.map(o => o.ref))}
-      renderInput={params => (
-        <TextField
-          {...params}
-          label={props.label}
-          required={props.required}
-          // eslint-disable-next-line jsx-a11y/no-autofocus -- only callers inside dialogs ask for it
-          autoFocus={props.autoFocus}
-          error={!!props.error}
-          helperText={props.error ?? props.helperText}
-          inputProps={{ ...params.inputProps, 'data-testid': props.testId }}
-        />
-      )}
-      renderOption={(liProps, o) => (
-        <li {...liProps} key={o.ref}>
-          <UserOption user={o} />
-        </li>
-      )}
-    />
-  );
+export function UserMultiPicker(props: UserMultiPickerProps) {
+  return <suite.UserMultiPicker {...props} org={usePickerOrg()} />;
 }
 
 /** One department, listed as an indented tree. */

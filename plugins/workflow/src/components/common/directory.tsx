@@ -8,11 +8,13 @@ import { refName } from './format';
 import { useWorkflowT } from './i18n';
 
 export type OrgUser = OrgView['users'][number];
+export type OrgDepartment = OrgView['departments'][number];
 
 interface DirectoryState {
   users: OrgUser[];
   usersLoading: boolean;
   userByRef: Map<string, OrgUser>;
+  departments: OrgDepartment[];
   departmentNames: Map<string, string>;
   documentTypes: DocumentTypeSpec[];
   typeByName: Map<string, DocumentTypeSpec>;
@@ -22,6 +24,7 @@ const EMPTY: DirectoryState = {
   users: [],
   usersLoading: false,
   userByRef: new Map(),
+  departments: [],
   departmentNames: new Map(),
   documentTypes: [],
   typeByName: new Map(),
@@ -44,12 +47,14 @@ function useDirectoryLoader(enabled: boolean): DirectoryState {
   );
   return useMemo(() => {
     const users = [...(org.value?.users ?? [])].sort((a, b) => collator.compare(a.displayName, b.displayName));
+    const departments = org.value?.departments ?? [];
     const documentTypes = types.value ?? [];
     return {
       users,
       usersLoading: org.loading,
       userByRef: new Map(users.map(u => [u.ref.toLowerCase(), u])),
-      departmentNames: new Map((org.value?.departments ?? []).map(d => [d.ref.toLowerCase(), d.displayName])),
+      departments,
+      departmentNames: new Map(departments.map(d => [d.ref.toLowerCase(), d.displayName])),
       documentTypes,
       typeByName: new Map(documentTypes.map(d => [d.type, d])),
     };

@@ -7,8 +7,6 @@ export const designerMessagesEn = {
     cancel: 'Cancel',
     close: 'Close',
     delete: 'Delete',
-    loading: 'Loading…',
-    noOptions: 'No matches',
     back: 'Back to flows',
     listSeparator: ', ',
     ruleSeparator: '; ',

@@ -11,8 +11,6 @@ export const designerMessagesZhCN: SameShape<typeof designerMessagesEn> = {
     cancel: '取消',
     close: '关闭',
     delete: '删除',
-    loading: '加载中…',
-    noOptions: '无匹配项',
     back: '返回流程列表',
     listSeparator: '、',
     ruleSeparator: '；',
