@@ -264,6 +264,9 @@ describe.each(databases.eachSupportedId())('审批操作 on %s', (databaseId: Te
 
       // revoked, or outside the date range: no delegation
       await bed.wf.delegations.revoke(user('zhaoqiang'), d.id);
+      // the delegator keeps it in his list as revoked; the delegate no longer sees it
+      expect((await bed.wf.delegations.list(user('zhaoqiang'))).find(x => x.id === d.id)?.revokedAt).toBeTruthy();
+      expect((await bed.wf.delegations.list(user('zhouhao'))).some(x => x.id === d.id)).toBe(false);
       const c = await bed.submit();
       expect((await bed.pendingFor(c.id, 'zhaoqiang')).onBehalfOf).toBeNull();
       expect((await workflowError(() => bed.wf.delegations.create(user('zhaoqiang'), { delegate: user('zhaoqiang'), startsAt: now.toISOString(), endsAt: now.toISOString() }))).key).toBe('delegationSelf');
