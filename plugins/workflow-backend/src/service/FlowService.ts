@@ -10,7 +10,7 @@ import {
 import { WorkflowError, isUniqueViolation, parseInput } from '../errors';
 import { Flow, FlowStore, FlowVersion } from '../database/FlowStore';
 
-/** The document types other plugins register (through workflow-node, next session). */
+/** The document types other plugins register through workflow-node's extension point. */
 export interface DocumentTypeRegistry {
   get(type: string): DocumentTypeSpec | undefined;
 }

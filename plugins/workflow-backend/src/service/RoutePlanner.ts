@@ -10,7 +10,7 @@ import {
 import { WorkflowError } from '../errors';
 import type { InstancePlan, RouteNode } from '../database/rows';
 
-/** Who holds a role of the access plugin. Production: through the access API (next session); tests: a fake. */
+/** Who holds a role of the access plugin. Production: the access API (AccessClient.roleHolders); tests: a fake. */
 export interface RoleMembers {
   usersWithRole(roleKey: string): Promise<string[]>;
 }
