@@ -87,6 +87,11 @@ function useInstanceColumns<R extends object>(of: (row: R) => InstanceSummary) {
   );
 }
 
+/** A date-time column (Asia/Shanghai, as everywhere in the suite). */
+function timeColumn<R extends object>(field: string, headerName: string, get: (row: R) => string | null | undefined): GridColDef<R> {
+  return { field, headerName, width: 150, valueGetter: (_v, r) => formatDateTime(get(r)) };
+}
+
 const taskInstance = (r: TaskListItem) => r.instance;
 const ccInstance = (r: CcListItem) => r.instance;
 const ownInstance = (r: InstanceListItem): InstanceSummary => r;
@@ -141,12 +146,7 @@ export function useTodoSpec(): ListSpec<TaskListItem> {
         common.amount,
         common.applicant,
         { field: 'nodeName', headerName: t('columns.node'), width: 130, sortable: false },
-        {
-          field: 'since',
-          headerName: t('columns.arrivedAt'),
-          width: 150,
-          valueGetter: (_v, r) => formatDateTime(r.task.pendingAt ?? r.task.createdAt),
-        },
+        timeColumn('since', t('columns.arrivedAt'), r => r.task.pendingAt ?? r.task.createdAt),
         {
           field: 'dueAt',
           headerName: t('columns.dueAt'),
@@ -193,12 +193,7 @@ export function useDoneSpec(): ListSpec<TaskListItem> {
           width: 110,
           renderCell: p => <TaskStatusChip status={p.row.task.status} />,
         },
-        {
-          field: 'decidedAt',
-          headerName: t('columns.decidedAt'),
-          width: 150,
-          valueGetter: (_v, r) => formatDateTime(r.task.decidedAt),
-        },
+        timeColumn('decidedAt', t('columns.decidedAt'), r => r.task.decidedAt),
         common.status,
       ],
     }),
@@ -246,18 +241,8 @@ export function useMineSpec(): ListSpec<InstanceListItem> {
           valueGetter: (_v, r) => (r.pendingApprovers ?? []).map(userName).join('、'),
         },
         common.status,
-        {
-          field: 'createdAt',
-          headerName: t('columns.submittedAt'),
-          width: 150,
-          valueGetter: (_v, r) => formatDateTime(r.createdAt),
-        },
-        {
-          field: 'finishedAt',
-          headerName: t('columns.finishedAt'),
-          width: 150,
-          valueGetter: (_v, r) => formatDateTime(r.finishedAt),
-        },
+        timeColumn('createdAt', t('columns.submittedAt'), r => r.createdAt),
+        timeColumn('finishedAt', t('columns.finishedAt'), r => r.finishedAt),
       ],
     }),
     [t, userName, common],
@@ -303,12 +288,7 @@ export function useCcSpec(): ListSpec<CcListItem> {
           valueGetter: (_v, r) => userName(r.by),
         },
         common.status,
-        {
-          field: 'createdAt',
-          headerName: t('columns.ccAt'),
-          width: 150,
-          valueGetter: (_v, r) => formatDateTime(r.createdAt),
-        },
+        timeColumn('createdAt', t('columns.ccAt'), r => r.createdAt),
       ],
     }),
     [t, userName, common],
@@ -350,12 +330,7 @@ export function useAllSpec(): ListSpec<InstanceListItem> {
           valueGetter: (_v, r) => departmentName(r.department),
         },
         common.status,
-        {
-          field: 'createdAt',
-          headerName: t('columns.submittedAt'),
-          width: 150,
-          valueGetter: (_v, r) => formatDateTime(r.createdAt),
-        },
+        timeColumn('createdAt', t('columns.submittedAt'), r => r.createdAt),
       ],
     }),
     [t, departmentName, common],
