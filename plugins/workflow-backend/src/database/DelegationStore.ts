@@ -27,8 +27,8 @@ export class DelegationStore {
 
   async listFor(userRef: string): Promise<Delegation[]> {
     const rows = await this.db<DelegationRow>('workflow_delegations')
-      // one's own delegations with their history (撤销 stays visible), the ones received while in force
-      .where(q => q.where({ delegator: userRef }).orWhere(r => r.where({ delegate: userRef }).whereNull('revoked_at')))
+      // one's own delegations with their history (撤销 stays visible); a delegate meets theirs on the tasks (代 X 审批)
+      .where({ delegator: userRef })
       .orderBy('created_at', 'desc');
     return rows.map(delegationFromRow);
   }

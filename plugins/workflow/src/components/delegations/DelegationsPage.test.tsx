@@ -69,20 +69,6 @@ describe('委托', () => {
     await waitFor(() => expect(api.listDelegations).toHaveBeenCalledTimes(2));
   });
 
-  it('leaves out the delegations one received: they are the delegator’s to revoke', async () => {
-    const api = fakeWorkflowApi({
-      listDelegations: jest.fn(async () => [
-        ACTIVE,
-        { ...ACTIVE, id: 'd-received', delegator: user('wangjianguo'), delegate: user('zhaoqiang') },
-      ]),
-    });
-    await renderApprovals(api, '/approvals/delegations');
-    const table = await screen.findByTestId('workflow-delegations-table');
-    expect(within(table).getByTestId('workflow-delegation-d-1')).toBeInTheDocument();
-    expect(within(table).queryByTestId('workflow-delegation-d-received')).toBeNull();
-    expect(screen.queryByTestId('workflow-delegation-revoke-d-received')).toBeNull();
-  });
-
   it('says so when there are none', async () => {
     await renderApprovals(fakeWorkflowApi(), '/approvals/delegations');
     expect(await screen.findByTestId('workflow-delegations-empty')).toHaveTextContent('暂无委托');

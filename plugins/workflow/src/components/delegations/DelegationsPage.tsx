@@ -43,6 +43,7 @@ export function DelegationsPage() {
   const { t } = useWorkflowT();
   const api = useApi(workflowApiRef);
   const notify = useNotify();
+  // the form refuses delegating to oneself
   const me = useCurrentUserRef();
   const { userName, typeLabel } = useNames();
   const data = useLoad(() => api.listDelegations(), [api]);
@@ -51,10 +52,8 @@ export function DelegationsPage() {
   const [revokeBusy, setRevokeBusy] = useState(false);
   const [revokeError, setRevokeError] = useState<unknown>();
   const now = new Date();
-  // the backend answers the delegations one received as well; this page manages one's own, which only the delegator may revoke
-  const rows = (data.value ?? [])
-    .filter(d => !!me && d.delegator.toLowerCase() === me.toLowerCase())
-    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  // the backend answers one's own delegations (as delegator), revoked ones included
+  const rows = [...(data.value ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 
   const revoke = async () => {
     if (!revoking) return;
@@ -74,7 +73,7 @@ export function DelegationsPage() {
 
   let body;
   if (data.error && !data.value) body = <ErrorState error={data.error} onRetry={data.retry} />;
-  else if (!data.value || !me) body = <LoadingState />;
+  else if (!data.value) body = <LoadingState />;
   else if (!rows.length)
     body = (
       <EmptyState
