@@ -23,6 +23,8 @@ export interface OrgUser {
   roles: string[];
   departments: string[];
   supervisor: string | null;
+  /** the profile mail address, lower-cased (mail recognises a colleague by it) */
+  email: string | null;
 }
 
 export interface OrgDepartment {
@@ -90,7 +92,7 @@ export function buildOrgSnapshot(items: Entity[]): OrgSnapshot {
   for (const e of items) {
     const ref = stringifyEntityRef(e);
     const ann = e.metadata.annotations ?? {};
-    const profile = (e.spec?.profile ?? {}) as { displayName?: string };
+    const profile = (e.spec?.profile ?? {}) as { displayName?: string; email?: string };
     const related = (type: string) => (e.relations ?? []).filter(r => r.type === type).map(r => r.targetRef);
     if (e.kind === 'User') {
       users.set(ref, {
@@ -101,6 +103,7 @@ export function buildOrgSnapshot(items: Entity[]): OrgSnapshot {
         roles: (ann[ORG_ANNOTATIONS.roles] ?? '').split(',').map(s => s.trim()).filter(Boolean),
         departments: related(RELATION_MEMBER_OF),
         supervisor: ann[ORG_ANNOTATIONS.supervisor] ?? null,
+        email: profile.email ? profile.email.trim().toLowerCase() : null,
       });
     } else if (e.kind === 'Group') {
       departments.set(ref, {

@@ -4,9 +4,19 @@ import type { AccessLocale } from '@cocrm/plugin-access-common';
 import { MailMessageKey, isMailMessageKey, mailMessage } from '@cocrm/plugin-mail-common';
 import { localeFromAcceptLanguage } from '@cocrm/plugin-access-common';
 
-type Status = 400 | 403 | 404 | 409;
+type Status = 400 | 403 | 404 | 409 | 410 | 413 | 415 | 502 | 503;
 
-const NAMES: Record<Status, string> = { 400: 'InputError', 403: 'NotAllowedError', 404: 'NotFoundError', 409: 'ConflictError' };
+const NAMES: Record<Status, string> = {
+  400: 'InputError',
+  403: 'NotAllowedError',
+  404: 'NotFoundError',
+  409: 'ConflictError',
+  410: 'GoneError',
+  413: 'PayloadTooLargeError',
+  415: 'UnsupportedMediaTypeError',
+  502: 'UpstreamError',
+  503: 'ServiceUnavailableError',
+};
 
 /**
  * The mail API's one error type. It carries message keys rather than text

@@ -1,13 +1,15 @@
 import { coreServices, createBackendPlugin, resolvePackagePath } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { suiteMailServiceRef } from '@cocrm/plugin-mail-node';
 import { createMail } from './createMail';
 import { createRouter } from './router';
 import { PasswordCipher } from './service/PasswordCipher';
+import { registerMailPermissions } from './permissions/register';
+import { scheduleMailTasks } from './service/scheduleMailTasks';
 
 /**
- * The mail backend plugin (邮件): the sync core and a small account API.
- * Not yet here (issue 5, next sessions): the scheduler task (global scope)
- * calling `sync.syncAccount`, permission rules (permissionsRegistry),
- * routing into customer records, Microsoft 365, SMTP and the webmail.
+ * The mail backend plugin (邮件): mailboxes synced exactly once, routed into
+ * customer records through the CRM's API, the webmail API and sending.
  */
 export const mailPlugin = createBackendPlugin({
   pluginId: 'mail',
@@ -20,16 +22,25 @@ export const mailPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
+        lifecycle: coreServices.lifecycle,
+        catalog: catalogServiceRef,
+        suiteMail: suiteMailServiceRef,
       },
-      async init({ logger, config, database, httpAuth, httpRouter, permissions }) {
+      async init({ logger, config, database, httpAuth, httpRouter, permissions, permissionsRegistry, scheduler, auth, discovery, lifecycle, catalog, suiteMail }) {
         // before touching the database: without a key we must not accept passwords at all
         const cipher = PasswordCipher.fromConfig(config);
         const knex = await database.getClient();
         if (!database.migrations?.skip) {
           await knex.migrate.latest({ directory: resolvePackagePath('@cocrm/plugin-mail-backend', 'migrations') });
         }
-        const mail = createMail({ knex, cipher, logger });
+        registerMailPermissions(permissionsRegistry, knex);
+        const mail = createMail({ knex, cipher, logger, config, auth, discovery, catalog, permissions, suiteMail });
         httpRouter.use(await createRouter({ mail, httpAuth, permissions }));
+        await scheduleMailTasks({ mail, scheduler, logger, lifecycle });
       },
     });
   },

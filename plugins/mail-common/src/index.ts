@@ -7,3 +7,7 @@ export * from './model';
 export * from './types';
 export * from './schemas';
 export * from './messages';
+export * from './recordMessageId';
+export * from './routing';
+export * from './compose';
+export * from './graph';

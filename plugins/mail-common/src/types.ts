@@ -1,14 +1,48 @@
 /** Mail types shared by the backend and (later) the webmail UI. Times are ISO strings (UTC). */
 
-/** An IMAP mailbox as the API shows it: the password is write-only and never appears here. */
+export type MailProvider = 'imap' | 'graph';
+export type MailAccountKind = 'personal' | 'shared';
+/** How a mailbox's routed mail shows on customer pages to those who may see the customer but not the mailbox. */
+export type MailSharing = 'everything' | 'subject' | 'nothing';
+
+export interface MailServerSettings {
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string;
+}
+
+/**
+ * A mailbox as the API shows it: passwords are write-only and never appear here.
+ * Personal mailboxes belong to their owner; shared ones (sales@, service@) are
+ * connected by admins and read by the members of `readerDepartments`.
+ */
 export interface MailAccount {
   id: string;
   owner: string;
+  kind: MailAccountKind;
+  provider: MailProvider;
   displayName: string;
   email: string;
-  imap: { host: string; port: number; secure: boolean; user: string };
-  /** folders to sync; empty = INBOX only */
+  /** further addresses of this mailbox, recognised as its owner's */
+  aliases: string[];
+  /** IMAP server (provider 'imap') */
+  imap: MailServerSettings | null;
+  /** SMTP server for sending (provider 'imap'); its password defaults to the IMAP one */
+  smtp: MailServerSettings | null;
+  /** the Microsoft 365 mailbox (provider 'graph') */
+  graphMailbox: string | null;
+  /** folders to sync; empty = the inbox and the sent folder */
   folders: string[];
+  sentFolder: string | null;
+  sharing: MailSharing;
+  readerDepartments: string[];
+  /** store a lead suggestion for mail from an unknown external sender */
+  suggestLeads: boolean;
+  syncEnabled: boolean;
+  ownerDepartment: string | null;
+  lastSyncAt: string | null;
+  lastSyncError: string | null;
   version: number;
   createdBy: string;
   createdAt: string;

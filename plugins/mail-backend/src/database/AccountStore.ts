@@ -1,19 +1,31 @@
 import { randomUUID } from 'crypto';
 import type { Knex } from 'knex';
-import { toIso } from '@cocrm/plugin-access-node';
-import type { MailAccount } from '@cocrm/plugin-mail-common';
+import { toBool, toIso, toIsoOrNull } from '@cocrm/plugin-access-node';
+import type { MailAccount, MailAccountKind, MailProvider, MailServerSettings, MailSharing } from '@cocrm/plugin-mail-common';
 
 export interface AccountRow {
   id: string;
   owner: string;
+  kind: string;
+  provider: string;
+  owner_department: string | null;
   display_name: string;
   email: string;
+  aliases: string;
   imap_host: string;
   imap_port: number;
   imap_secure: boolean | number;
   imap_user: string;
-  imap_password_enc: string;
+  smtp_host: string | null;
+  smtp_port: number | null;
+  smtp_secure: boolean | number | null;
+  smtp_user: string | null;
+  graph_mailbox: string | null;
   folders: string;
+  sent_folder: string | null;
+  sharing: string;
+  suggest_leads: boolean | number;
+  sync_enabled: boolean | number;
   last_sync_at: unknown;
   last_sync_error: string | null;
   version: number;
@@ -23,7 +35,7 @@ export interface AccountRow {
   updated_at: unknown;
 }
 
-/** What the sync needs to connect; only the store and the sync ever see the encrypted password. */
+/** What the sync needs to connect; only the store, the sync and the sender ever see the encrypted password. */
 export interface ImapConnection {
   host: string;
   port: number;
@@ -32,49 +44,77 @@ export interface ImapConnection {
   passwordEncrypted: string;
 }
 
+export type SmtpConnection = ImapConnection;
+
 export interface NewAccount {
   owner: string;
+  ownerDepartment: string | null;
+  kind: MailAccountKind;
+  provider: MailProvider;
   displayName: string;
   email: string;
-  imap: { host: string; port: number; secure: boolean; user: string };
-  passwordEncrypted: string;
+  aliases: string[];
+  imap: MailServerSettings | null;
+  passwordEncrypted: string | null;
+  smtp: MailServerSettings | null;
+  smtpPasswordEncrypted: string | null;
+  graphMailbox: string | null;
   folders: string[];
+  sentFolder: string | null;
+  sharing: MailSharing;
+  readerDepartments: string[];
+  suggestLeads: boolean;
+  syncEnabled: boolean;
 }
 
 export interface AccountPatch {
   displayName?: string;
   email?: string;
-  imap?: { host: string; port: number; secure: boolean; user: string };
+  aliases?: string[];
+  imap?: MailServerSettings;
   passwordEncrypted?: string;
+  smtp?: MailServerSettings | null;
+  /** null = use the IMAP password again */
+  smtpPasswordEncrypted?: string | null;
+  graphMailbox?: string;
   folders?: string[];
+  sentFolder?: string | null;
+  sharing?: MailSharing;
+  readerDepartments?: string[];
+  suggestLeads?: boolean;
+  syncEnabled?: boolean;
 }
 
+/** Every column the API may show: never a password column. */
 const PUBLIC_COLUMNS = [
-  'id',
-  'owner',
-  'display_name',
-  'email',
-  'imap_host',
-  'imap_port',
-  'imap_secure',
-  'imap_user',
-  'folders',
-  'version',
-  'created_by',
-  'created_at',
-  'updated_by',
-  'updated_at',
-];
+  'id', 'owner', 'kind', 'provider', 'owner_department', 'display_name', 'email', 'aliases',
+  'imap_host', 'imap_port', 'imap_secure', 'imap_user', 'smtp_host', 'smtp_port', 'smtp_secure', 'smtp_user',
+  'graph_mailbox', 'folders', 'sent_folder', 'sharing', 'suggest_leads', 'sync_enabled',
+  'last_sync_at', 'last_sync_error', 'version', 'created_by', 'created_at', 'updated_by', 'updated_at',
+].map(c => `mail_accounts.${c}`);
 
-/** Deliberately never selects the password column for anything the API returns. */
-function toAccount(row: Omit<AccountRow, 'imap_password_enc' | 'last_sync_at' | 'last_sync_error'>): MailAccount {
+function toAccount(row: AccountRow, readers: string[]): MailAccount {
+  const provider = row.provider === 'graph' ? 'graph' : 'imap';
   return {
     id: row.id,
     owner: row.owner,
+    kind: row.kind === 'shared' ? 'shared' : 'personal',
+    provider,
     displayName: row.display_name,
     email: row.email,
-    imap: { host: row.imap_host, port: Number(row.imap_port), secure: row.imap_secure === true || row.imap_secure === 1, user: row.imap_user },
+    aliases: JSON.parse(row.aliases || '[]') as string[],
+    imap: provider === 'imap' ? { host: row.imap_host, port: Number(row.imap_port), secure: toBool(row.imap_secure), user: row.imap_user } : null,
+    smtp: row.smtp_host ? { host: row.smtp_host, port: Number(row.smtp_port), secure: toBool(row.smtp_secure), user: row.smtp_user ?? row.imap_user } : null,
+    graphMailbox: row.graph_mailbox,
     folders: JSON.parse(row.folders) as string[],
+    sentFolder: row.sent_folder,
+    sharing: (['everything', 'subject', 'nothing'] as const).find(s => s === row.sharing) ?? 'nothing',
+    readerDepartments: readers,
+    suggestLeads: toBool(row.suggest_leads),
+    syncEnabled: toBool(row.sync_enabled),
+    ownerDepartment: row.owner_department,
+    lastSyncAt: toIsoOrNull(row.last_sync_at),
+    lastSyncError: row.last_sync_error,
     version: Number(row.version),
     createdBy: row.created_by,
     createdAt: toIso(row.created_at),
@@ -86,37 +126,85 @@ function toAccount(row: Omit<AccountRow, 'imap_password_enc' | 'last_sync_at' | 
 export class AccountStore {
   constructor(private readonly knex: Knex) {}
 
+  private async hydrate(rows: AccountRow[]): Promise<MailAccount[]> {
+    const ids = rows.map(r => r.id);
+    const readers: Array<{ account_id: string; department_ref: string }> = ids.length
+      ? await this.knex('mail_account_readers').whereIn('account_id', ids).orderBy('department_ref')
+      : [];
+    return rows.map(r => toAccount(r, readers.filter(x => x.account_id === r.id).map(x => x.department_ref)));
+  }
+
   async create(input: NewAccount, actor: string): Promise<MailAccount> {
     const now = new Date();
     const id = randomUUID();
-    await this.knex('mail_accounts').insert({
-      id,
-      owner: input.owner,
-      display_name: input.displayName,
-      email: input.email,
-      imap_host: input.imap.host,
-      imap_port: input.imap.port,
-      imap_secure: input.imap.secure,
-      imap_user: input.imap.user,
-      imap_password_enc: input.passwordEncrypted,
-      folders: JSON.stringify(input.folders),
-      version: 1,
-      created_by: actor,
-      created_at: now,
-      updated_by: actor,
-      updated_at: now,
+    await this.knex.transaction(async trx => {
+      await trx('mail_accounts').insert({
+        id,
+        owner: input.owner,
+        owner_department: input.ownerDepartment,
+        kind: input.kind,
+        provider: input.provider,
+        display_name: input.displayName,
+        email: input.email,
+        aliases: JSON.stringify(input.aliases),
+        // Microsoft 365 mailboxes have no IMAP server: the columns stay empty rather than null (older schema)
+        imap_host: input.imap?.host ?? '',
+        imap_port: input.imap?.port ?? 0,
+        imap_secure: input.imap?.secure ?? true,
+        imap_user: input.imap?.user ?? '',
+        imap_password_enc: input.passwordEncrypted ?? '',
+        smtp_host: input.smtp?.host ?? null,
+        smtp_port: input.smtp?.port ?? null,
+        smtp_secure: input.smtp?.secure ?? null,
+        smtp_user: input.smtp?.user ?? null,
+        smtp_password_enc: input.smtpPasswordEncrypted,
+        graph_mailbox: input.graphMailbox,
+        folders: JSON.stringify(input.folders),
+        sent_folder: input.sentFolder,
+        sharing: input.sharing,
+        suggest_leads: input.suggestLeads,
+        sync_enabled: input.syncEnabled,
+        version: 1,
+        created_by: actor,
+        created_at: now,
+        updated_by: actor,
+        updated_at: now,
+      });
+      await this.replaceReaders(trx, id, input.readerDepartments);
     });
     return (await this.get(id))!;
   }
 
+  private async replaceReaders(trx: Knex.Transaction, accountId: string, departments: string[]) {
+    await trx('mail_account_readers').where({ account_id: accountId }).delete();
+    const unique = [...new Set(departments)];
+    if (unique.length) await trx('mail_account_readers').insert(unique.map(d => ({ account_id: accountId, department_ref: d })));
+  }
+
   async get(id: string): Promise<MailAccount | undefined> {
     const row = await this.knex('mail_accounts').where({ id }).whereNull('deleted_at').first(PUBLIC_COLUMNS);
-    return row ? toAccount(row) : undefined;
+    return row ? (await this.hydrate([row]))[0] : undefined;
   }
 
   async listByOwner(owner: string): Promise<MailAccount[]> {
     const rows = await this.knex('mail_accounts').where({ owner }).whereNull('deleted_at').orderBy('created_at').select(PUBLIC_COLUMNS);
-    return rows.map(toAccount);
+    return this.hydrate(rows);
+  }
+
+  /** The accounts whose ids `ids` selects (a subquery of what the caller may see), oldest first. */
+  async listWhereIdIn(ids: Knex.QueryBuilder | string[]): Promise<MailAccount[]> {
+    const rows = await this.knex('mail_accounts').whereIn('id', ids).whereNull('deleted_at').orderBy('created_at').orderBy('id').select(PUBLIC_COLUMNS);
+    return this.hydrate(rows);
+  }
+
+  /** Accounts the scheduler syncs. */
+  async syncable(): Promise<Array<{ id: string; provider: MailProvider }>> {
+    const rows: Array<{ id: string; provider: string }> = await this.knex('mail_accounts')
+      .whereNull('deleted_at')
+      .where('sync_enabled', true)
+      .orderBy('last_sync_at', 'asc')
+      .select('id', 'provider');
+    return rows.map(r => ({ id: r.id, provider: r.provider === 'graph' ? 'graph' : 'imap' }));
   }
 
   async connection(id: string): Promise<ImapConnection | undefined> {
@@ -128,30 +216,65 @@ export class AccountStore {
     return {
       host: row.imap_host,
       port: Number(row.imap_port),
-      secure: row.imap_secure === true || row.imap_secure === 1,
+      secure: toBool(row.imap_secure),
       user: row.imap_user,
       passwordEncrypted: row.imap_password_enc,
     };
   }
 
+  /** SMTP for sending: the user and password default to the IMAP ones. */
+  async smtpConnection(id: string): Promise<SmtpConnection | undefined> {
+    const row = await this.knex('mail_accounts')
+      .where({ id })
+      .whereNull('deleted_at')
+      .first('smtp_host', 'smtp_port', 'smtp_secure', 'smtp_user', 'smtp_password_enc', 'imap_user', 'imap_password_enc');
+    if (!row?.smtp_host) return undefined;
+    return {
+      host: row.smtp_host,
+      port: Number(row.smtp_port),
+      secure: toBool(row.smtp_secure),
+      user: row.smtp_user || row.imap_user,
+      passwordEncrypted: row.smtp_password_enc || row.imap_password_enc,
+    };
+  }
+
   /** Optimistic locking: returns false when `version` is stale. */
   async update(id: string, version: number, patch: AccountPatch, actor: string): Promise<boolean> {
-    const n = await this.knex('mail_accounts')
-      .where({ id, version })
-      .whereNull('deleted_at')
-      .update({
-        ...(patch.displayName !== undefined ? { display_name: patch.displayName } : {}),
-        ...(patch.email !== undefined ? { email: patch.email } : {}),
-        ...(patch.imap
-          ? { imap_host: patch.imap.host, imap_port: patch.imap.port, imap_secure: patch.imap.secure, imap_user: patch.imap.user }
-          : {}),
-        ...(patch.passwordEncrypted !== undefined ? { imap_password_enc: patch.passwordEncrypted } : {}),
-        ...(patch.folders !== undefined ? { folders: JSON.stringify(patch.folders) } : {}),
-        version: version + 1,
-        updated_by: actor,
-        updated_at: new Date(),
-      });
-    return n === 1;
+    return this.knex.transaction(async trx => {
+      const n = await trx('mail_accounts')
+        .where({ id, version })
+        .whereNull('deleted_at')
+        .update({
+          ...(patch.displayName !== undefined ? { display_name: patch.displayName } : {}),
+          ...(patch.email !== undefined ? { email: patch.email } : {}),
+          ...(patch.aliases !== undefined ? { aliases: JSON.stringify(patch.aliases) } : {}),
+          ...(patch.imap
+            ? { imap_host: patch.imap.host, imap_port: patch.imap.port, imap_secure: patch.imap.secure, imap_user: patch.imap.user }
+            : {}),
+          ...(patch.passwordEncrypted !== undefined ? { imap_password_enc: patch.passwordEncrypted } : {}),
+          ...(patch.smtp !== undefined
+            ? {
+                smtp_host: patch.smtp?.host ?? null,
+                smtp_port: patch.smtp?.port ?? null,
+                smtp_secure: patch.smtp?.secure ?? null,
+                smtp_user: patch.smtp?.user ?? null,
+              }
+            : {}),
+          ...(patch.smtpPasswordEncrypted !== undefined ? { smtp_password_enc: patch.smtpPasswordEncrypted } : {}),
+          ...(patch.graphMailbox !== undefined ? { graph_mailbox: patch.graphMailbox } : {}),
+          ...(patch.folders !== undefined ? { folders: JSON.stringify(patch.folders) } : {}),
+          ...(patch.sentFolder !== undefined ? { sent_folder: patch.sentFolder } : {}),
+          ...(patch.sharing !== undefined ? { sharing: patch.sharing } : {}),
+          ...(patch.suggestLeads !== undefined ? { suggest_leads: patch.suggestLeads } : {}),
+          ...(patch.syncEnabled !== undefined ? { sync_enabled: patch.syncEnabled } : {}),
+          version: version + 1,
+          updated_by: actor,
+          updated_at: new Date(),
+        });
+      if (n !== 1) return false;
+      if (patch.readerDepartments !== undefined) await this.replaceReaders(trx, id, patch.readerDepartments);
+      return true;
+    });
   }
 
   async softDelete(id: string, version: number, actor: string): Promise<boolean> {

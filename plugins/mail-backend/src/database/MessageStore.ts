@@ -55,8 +55,12 @@ export class MessageStore {
     private readonly raw: RawStore,
   ) {}
 
-  async ensureFolder(accountId: string, path: string): Promise<FolderCursor> {
-    await this.knex('mail_folders').insert({ id: randomUUID(), account_id: accountId, path, last_uid: 0 }).onConflict(['account_id', 'path']).ignore();
+  async ensureFolder(accountId: string, path: string, specialUse: string | null = null): Promise<FolderCursor> {
+    await this.knex('mail_folders')
+      .insert({ id: randomUUID(), account_id: accountId, path, last_uid: 0, special_use: specialUse })
+      .onConflict(['account_id', 'path'])
+      .ignore();
+    if (specialUse) await this.knex('mail_folders').where({ account_id: accountId, path }).whereNull('special_use').update({ special_use: specialUse });
     return toCursor(await this.knex('mail_folders').where({ account_id: accountId, path }).first());
   }
 
@@ -232,6 +236,8 @@ export class MessageStore {
         in_reply_to: parsed.inReplyTo,
         references_json: JSON.stringify(parsed.references),
         parsed_at: new Date(),
+        // in the same update: a crash before the after-parse hooks leaves it for RoutingService.routePending
+        route_status: 'pending',
       });
   }
 

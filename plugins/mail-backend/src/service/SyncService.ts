@@ -9,6 +9,7 @@ import type { MessageParser } from '../mime/MessageParser';
 import { MailError } from '../errors';
 import { ImapClientFactory, readAll } from './imapClient';
 import type { PasswordCipher } from './PasswordCipher';
+import type { ParsedMessageHook } from './hooks';
 
 export interface SyncOptions {
   /** messages per transaction: the unit a crash can lose (and a rerun redoes) */
@@ -40,6 +41,8 @@ export class SyncService {
       cipher: PasswordCipher;
       clientFactory: ImapClientFactory;
       logger: LoggerService;
+      /** after-parse work (search text, threads, routing); shared with the other ways mail arrives */
+      hooks?: ParsedMessageHook[];
     },
     options: SyncOptions = {},
   ) {
@@ -64,9 +67,13 @@ export class SyncService {
     const result: MailSyncResult = { accountId, folders: [], parsed: 0, failed: 0 };
     try {
       await client.connect();
-      const folders = account.folders.length ? account.folders : ['INBOX'];
+      const listing = await client.list();
+      const specialUse = new Map(listing.map(f => [f.path, f.specialUse ?? null]));
+      // by default the inbox and the sent folder: sent mail belongs in the threads and on customer pages too
+      const sent = account.sentFolder ?? listing.find(f => f.specialUse === '\\Sent')?.path;
+      const folders = account.folders.length ? account.folders : ['INBOX', ...(sent && sent !== 'INBOX' ? [sent] : [])];
       for (const path of folders) {
-        const folder = await this.deps.messages.ensureFolder(accountId, path);
+        const folder = await this.deps.messages.ensureFolder(accountId, path, specialUse.get(path) ?? (path === 'INBOX' ? '\\Inbox' : null));
         result.folders.push(await this.syncFolder(client, folder, result));
       }
       // messages committed by an earlier run that stopped before parsing them
@@ -196,9 +203,25 @@ export class SyncService {
   }
 
   private async parseAll(ids: string[], result: MailSyncResult): Promise<void> {
+    const parsed: string[] = [];
     for (const id of ids) {
-      if (await this.parseOne(id)) result.parsed++;
-      else result.failed++;
+      if (await this.parseOne(id)) {
+        result.parsed++;
+        parsed.push(id);
+      } else result.failed++;
+    }
+    await this.afterParsed(parsed);
+  }
+
+  /** Runs the after-parse hooks; a failing hook keeps its own state for a later run and never undoes the stored mail. */
+  async afterParsed(ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    for (const hook of this.deps.hooks ?? []) {
+      try {
+        await hook.afterParsed(ids);
+      } catch (e) {
+        this.deps.logger.warn(`mail ${hook.name} after parsing ${ids.length} message(s) failed: ${(e as Error).message}`);
+      }
     }
   }
 
@@ -224,7 +247,9 @@ export class SyncService {
     const input = await this.deps.messages.parseInput(messageId);
     if (!input) throw new MailError(404, 'messageNotFound');
     if (input.status !== 'failed') throw new MailError(409, 'notFailed');
-    return this.parseOne(messageId);
+    const ok = await this.parseOne(messageId);
+    if (ok) await this.afterParsed([messageId]);
+    return ok;
   }
 
   async syncState(accountId: string): Promise<MailSyncState> {
