@@ -6,5 +6,22 @@ export interface Config {
      * @visibility secret
      */
     encryptionKey: string;
+    /** domains of the company's own addresses: mail only among colleagues is not routed to customers */
+    internalDomains?: string[];
+    /**
+     * Microsoft 365 mailboxes (provider 'graph'), read and sent with app-only
+     * credentials: an app registration with the application permissions
+     * Mail.ReadWrite and Mail.Send (scope them with an application access policy).
+     */
+    microsoft?: {
+      tenantId: string;
+      clientId: string;
+      /** @visibility secret */
+      clientSecret: string;
+      /** default https://login.microsoftonline.com (21Vianet: https://login.chinacloudapi.cn) */
+      authorityHost?: string;
+      /** default https://graph.microsoft.com/v1.0 (21Vianet: https://microsoftgraph.chinacloudapi.cn/v1.0) */
+      graphBaseUrl?: string;
+    };
   };
 }

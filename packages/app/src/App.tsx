@@ -10,6 +10,7 @@ import searchPlugin from '@backstage/plugin-search/alpha';
 import crmPlugin from '@cocrm/plugin-crm';
 import accessPlugin from '@cocrm/plugin-access';
 import workflowPlugin from '@cocrm/plugin-workflow';
+import mailPlugin from '@cocrm/plugin-mail';
 import { navContent } from './modules/nav';
 import { signInPage } from './modules/signIn';
 
@@ -48,6 +49,7 @@ const app = createApp({
     searchPlugin,
     crmPlugin,
     workflowPlugin,
+    mailPlugin,
     accessPlugin,
     appModule,
   ],

@@ -1,6 +1,7 @@
 import { createBackend } from '@backstage/backend-defaults';
 import { accessModuleCrm, workflowModuleCrm } from '@cocrm/plugin-crm-backend';
 import { accessModuleWorkflow } from '@cocrm/plugin-workflow-backend';
+import { accessModuleMail } from '@cocrm/plugin-mail-backend';
 import { demoAuthProviderModule, demoSignInPlugin } from './modules/demoSignIn';
 
 const backend = createBackend();
@@ -41,5 +42,11 @@ backend.add(import('@cocrm/plugin-workflow-backend'));
 backend.add(accessModuleWorkflow);
 // 合同 is an approvable document type
 backend.add(workflowModuleCrm);
+
+// mail (邮件): mailboxes synced exactly once, routed into customer records, the webmail API
+backend.add(import('@cocrm/plugin-mail-backend'));
+backend.add(accessModuleMail);
+// routed mail on the customer 360° timeline
+backend.add(import('@cocrm/plugin-crm-backend-module-mail'));
 
 backend.start();

@@ -68,6 +68,7 @@ export const navContent = NavContentBlueprint.make({
       const nav = navItems.withComponent(NavItem);
       const crm = nav.take('page:crm');
       const approvals = nav.take('page:workflow');
+      const mail = nav.take('page:mail');
       const settings = nav.take('page:user-settings');
       const system = nav.take('page:access');
       return (
@@ -76,6 +77,7 @@ export const navContent = NavContentBlueprint.make({
             <SidebarScrollWrapper>
               {crm}
               {approvals}
+              {mail}
               <SidebarDivider />
               {nav.rest()}
             </SidebarScrollWrapper>
