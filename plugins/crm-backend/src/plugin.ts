@@ -27,6 +27,8 @@ import { RelationStore } from './database/RelationStore';
 import { VisitStore } from './database/VisitStore';
 import { ContractStore } from './database/ContractStore';
 import { AttachmentStore } from './database/AttachmentStore';
+import { MailLookupStore } from './database/MailLookupStore';
+import { MailRoutingService } from './service/MailRoutingService';
 import { Access } from './service/Access';
 import { UserDirectory } from './service/UserDirectory';
 import { CustomerService } from './service/CustomerService';
@@ -180,9 +182,10 @@ export const crmPlugin = createBackendPlugin({
         const exports = new ExportService(customers, contacts, visits, contracts, displayNames);
         const audit = new AuditService(knex, access, fieldRules, displayNames);
         const handover = new HandoverService(knex);
+        const mailRouting = new MailRoutingService(new MailLookupStore(knex));
 
         httpRouter.use(
-          createRouter({ httpAuth, auditor, customers, contacts, relations, visits, timeline, graph, exports, audit, handover, fieldRules, contracts, approvals }),
+          createRouter({ httpAuth, auditor, customers, contacts, relations, visits, timeline, graph, exports, audit, handover, fieldRules, contracts, approvals, mailRouting }),
         );
 
         // 合同审批: outcomes as they happen, and recovery of whatever was missed (at start, then every few minutes)

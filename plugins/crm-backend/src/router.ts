@@ -14,6 +14,8 @@ import {
   customerCreateSchema,
   customerUpdateSchema,
   localeFromAcceptLanguage,
+  mailRoutingIdsSchema,
+  mailRoutingMatchSchema,
   visitCreateSchema,
   visitUpdateSchema,
 } from '@cocrm/plugin-crm-common';
@@ -40,6 +42,7 @@ import { HandoverService } from './service/HandoverService';
 import { FieldRules } from './service/FieldRules';
 import { ContractService } from './service/ContractService';
 import { ContractApprovals } from './service/ContractApprovals';
+import { MailRoutingService } from './service/MailRoutingService';
 import { auditQuerySchema } from '@cocrm/plugin-access-common';
 import { attachmentDisposition } from '@cocrm/plugin-access-node';
 import { Writable } from 'node:stream';
@@ -59,6 +62,7 @@ export interface RouterOptions {
   fieldRules: FieldRules;
   contracts: ContractService;
   approvals: ContractApprovals;
+  mailRouting: MailRoutingService;
 }
 
 const handoverItemsQuerySchema = z.object({
@@ -163,6 +167,12 @@ export function createRouter(options: RouterOptions): express.Router {
     return c;
   };
 
+  /** Mail routing facts go to backend plugins (the mail plugin) only; users see mail through the mail plugin's permission checks. */
+  const fromService = async (req: Request): Promise<void> => {
+    const c = await ctx(req);
+    if ((c.credentials.principal as { type: string }).type !== 'service') throw new CrmError(403, 'forbidden');
+  };
+
   // what the caller may do and see, for the UI
   router.get('/access', async (req, res) => {
     res.json(await options.fieldRules.view(await ctx(req)));
@@ -210,6 +220,20 @@ export function createRouter(options: RouterOptions): express.Router {
     const { handoverId, actor } = parseInput(handoverRevertSchema, req.body);
     await options.handover.revert(handoverId, actor);
     res.status(204).end();
+  });
+
+  // 邮件路由, called by the mail plugin
+  router.post('/mail-routing/match', async (req, res) => {
+    await fromService(req);
+    res.json(await options.mailRouting.match(parseInput(mailRoutingMatchSchema, req.body).addresses));
+  });
+  router.post('/mail-routing/customers', async (req, res) => {
+    await fromService(req);
+    res.json(await options.mailRouting.customers(parseInput(mailRoutingIdsSchema, req.body).ids));
+  });
+  router.post('/mail-routing/contacts', async (req, res) => {
+    await fromService(req);
+    res.json(await options.mailRouting.contacts(parseInput(mailRoutingIdsSchema, req.body).ids));
   });
 
   // 客户

@@ -12,7 +12,7 @@
  * integer fen; dates are in 2025–2026 (record and visit dates; birthdays and
  * foundedOn are historical and only checked for format); contracts name a
  * customer, a known type and format, an amount in fen > 0 and end ≥ start; user refs are
- * members of examples/org.yaml. Exits 1 on the first batch of errors.
+ * members of examples/org.yaml; mail domains are lower-case and each names one customer. Exits 1 on the first batch of errors.
  */
 /* eslint-disable no-console */
 import { readFileSync } from 'node:fs';
@@ -134,8 +134,15 @@ for (const p of data.contacts) {
   contacts.set(p.key, p);
 }
 const names = new Set();
+// 邮箱域名: a domain belongs to one customer, lower-case (free-mail domains are refused by the API when seeding)
+const mailDomains = new Map();
 for (const c of data.customers) {
   const w = `customer ${c.key}`;
+  for (const d of c.mailDomains ?? []) {
+    if (d !== d.toLowerCase() || !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(d)) err(w, `bad mail domain ${d}`);
+    if (mailDomains.has(d)) err(w, `mail domain ${d} already belongs to ${mailDomains.get(d)}`);
+    mailDomains.set(d, c.key);
+  }
   if (!c.name) err(w, 'no name');
   if (names.has(c.name)) err(w, `duplicate name ${c.name}`);
   names.add(c.name);

@@ -4,6 +4,8 @@ export * from './schemas';
 export * from './issues';
 export * from './messages';
 export * from './text';
+export * from './mailDomains';
+export * from './mailRouting';
 export * from './validation/uscc';
 export * from './dictionaries/industries';
 export * from './dictionaries/regions';

@@ -35,6 +35,9 @@ export function describeIssues(
       vars.max = Number(issue.maximum);
     } else if (issue.code === 'too_small') {
       vars.min = Number(issue.minimum);
+    } else if (issue.code === 'custom' && issue.params) {
+      // a refinement names what it refused ("qq.com 是公共邮箱域名…")
+      for (const [k, v] of Object.entries(issue.params)) if (typeof v === 'string' || typeof v === 'number') vars[k] = v;
     }
     fields[path] = crmMessage(locale, key, vars);
   }

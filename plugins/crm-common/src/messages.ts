@@ -71,6 +71,9 @@ const zh = {
   attachmentEmpty: '附件不能为空文件',
   attachmentNameRequired: '请提供附件的文件名',
   tooManyAttachments: '每份合同最多 {max} 个附件',
+  invalidMailDomain: '邮箱域名格式不正确（例如 huaxin-group.com.cn）',
+  freeMailDomain: '{domain} 是公共邮箱域名，不能用于识别客户',
+  mailDomainTaken: '邮箱域名 {domain} 已属于客户“{name}”（{number}）',
 };
 
 type MessageKey = keyof typeof zh;
@@ -140,6 +143,9 @@ const en: Record<MessageKey, string> = {
   attachmentEmpty: 'The attachment is an empty file',
   attachmentNameRequired: 'The attachment needs a file name',
   tooManyAttachments: 'A contract can have at most {max} attachments',
+  invalidMailDomain: 'Invalid mail domain (e.g. huaxin-group.com.cn)',
+  freeMailDomain: '{domain} is a public mail provider and cannot identify a customer',
+  mailDomainTaken: 'The mail domain {domain} already belongs to "{name}" ({number})',
 };
 
 export type CrmMessageKey = MessageKey;

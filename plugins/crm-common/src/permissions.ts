@@ -34,6 +34,7 @@ export const CUSTOMER_FIELDS: FieldModel[] = [
   f('postcode', '邮编', 'Postcode'),
   f('phone', '电话', 'Phone'),
   f('website', '网址', 'Website'),
+  f('mailDomains', '邮箱域名', 'Mail domains'),
   f('annualRevenue', '年营业额', 'Annual revenue'),
   f('foundedOn', '成立日期', 'Founded on'),
   f('employeeCount', '员工人数', 'Employees'),

@@ -16,6 +16,7 @@ import { isValidUscc, normalizeUscc } from './validation/uscc';
 import { isIndustryDivisionCode } from './dictionaries/industries';
 import { isRegionCode } from './dictionaries/regions';
 import { cleanText, trimText } from './text';
+import { MAX_MAIL_DOMAINS, isFreeMailDomain, isValidMailDomain, normalizeMailDomain } from './mailDomains';
 
 /*
  * Input schemas shared by the backend (authoritative) and the frontend forms.
@@ -83,6 +84,21 @@ const uuid = z.string().uuid('notFound');
 const enumOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, 'invalidValue');
 
+/** 邮箱域名: normalised, valid, no free-mail provider, each once. */
+const mailDomains = z
+  .array(
+    z
+      .string()
+      .max(253, 'tooLong')
+      .transform(normalizeMailDomain)
+      .superRefine((v, ctx) => {
+        if (!isValidMailDomain(v)) ctx.addIssue({ code: 'custom', message: 'invalidMailDomain' });
+        else if (isFreeMailDomain(v)) ctx.addIssue({ code: 'custom', message: 'freeMailDomain', params: { domain: v } });
+      }),
+  )
+  .max(MAX_MAIL_DOMAINS, 'tooMany')
+  .transform(list => Array.from(new Set(list)));
+
 export const customerFields = {
   name: requiredText(100),
   shortName: optionalText(50),
@@ -123,6 +139,7 @@ export const customerFields = {
   accountManagers: z.array(userRef).max(20, 'tooMany'),
   /** 归属部门: absent → the first account manager's department */
   ownerDepartment: z.string().regex(/^group:[a-z0-9_.-]+\/[A-Za-z0-9_.@-]+$/, 'invalidValue').max(200, 'tooLong').nullable().optional(),
+  mailDomains,
   remark: optionalText(2000),
 };
 
@@ -131,6 +148,7 @@ export const customerCreateSchema = z.object({
   type: customerFields.type.default('enterprise'),
   status: customerFields.status.default('potential'),
   accountManagers: customerFields.accountManagers.optional(),
+  mailDomains: customerFields.mailDomains.default([]),
 });
 
 export const customerUpdateSchema = z

@@ -62,6 +62,8 @@ export interface Customer extends RecordMeta {
   postcode?: string | null;
   phone?: string | null;
   website?: string | null;
+  /** 邮箱域名: mail from these domains is routed to the customer (lower-case; never a free-mail domain; each domain belongs to one customer) */
+  mailDomains?: string[];
   annualRevenue?: Money | null;
   /** YYYY-MM-DD */
   foundedOn?: string | null;
@@ -98,6 +100,7 @@ export interface CustomerInput {
   postcode?: string | null;
   phone?: string | null;
   website?: string | null;
+  mailDomains?: string[];
   annualRevenue?: Money | null;
   foundedOn?: string | null;
   employeeCount?: number | null;

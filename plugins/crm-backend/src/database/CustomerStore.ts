@@ -20,6 +20,8 @@ export interface CustomerRow extends MetaRow {
   postcode: string | null;
   phone: string | null;
   website: string | null;
+  /** JSON array of 邮箱域名 */
+  mail_domains: string;
   annual_revenue: number | string | null;
   annual_revenue_currency: string | null;
   founded_on: string | null;
@@ -46,7 +48,7 @@ type JoinedRow = Omit<CustomerRow, 'search_text'> & { parent_name: string | null
 /* Everything but the search columns, which are large and never leave the database. */
 const CUSTOMER_COLUMNS = [
   'id', 'number', 'name', 'name_key', 'short_name', 'uscc', 'type', 'level', 'industry_code',
-  'industry_position', 'region_code', 'address', 'postcode', 'phone', 'website', 'annual_revenue',
+  'industry_position', 'region_code', 'address', 'postcode', 'phone', 'website', 'mail_domains', 'annual_revenue',
   'annual_revenue_currency', 'founded_on', 'employee_count', 'main_customers', 'management_style',
   'expected_purchase', 'expected_purchase_currency', 'parent_id', 'group_id', 'channel', 'source',
   'status', 'remark', 'owner_department', 'version', 'created_by', 'created_at', 'updated_by', 'updated_at',
@@ -80,6 +82,12 @@ function money(amount: unknown, currency: string | null) {
   return n === null ? null : { amount: n, currency: currency ?? 'CNY' };
 }
 
+function parseMailDomains(value: string | null | undefined): string[] {
+  if (!value) return [];
+  const list = JSON.parse(value) as unknown;
+  return Array.isArray(list) ? list.map(String) : [];
+}
+
 export function customerFromRow(row: JoinedRow, managers: string[]): Customer {
   return {
     ...metaFromRow(row),
@@ -96,6 +104,7 @@ export function customerFromRow(row: JoinedRow, managers: string[]): Customer {
     postcode: row.postcode,
     phone: row.phone,
     website: row.website,
+    mailDomains: parseMailDomains(row.mail_domains),
     annualRevenue: money(row.annual_revenue, row.annual_revenue_currency),
     foundedOn: row.founded_on,
     employeeCount: row.employee_count === null ? null : Number(row.employee_count),
@@ -251,6 +260,34 @@ export class CustomerStore {
     if (managers.length) {
       await db('crm_customer_managers').insert(managers.map(user_ref => ({ customer_id: id, user_ref })));
     }
+  }
+
+  /**
+   * Points the lookup of 邮箱域名 at the customer: exactly `domains`, or none
+   * (`[]`) while it is in the recycle bin. A domain held by another customer
+   * fails on the primary key.
+   */
+  async setMailDomainLookup(db: Knex.Transaction, id: string, domains: string[]) {
+    await db('crm_customer_mail_domains').where('customer_id', id).delete();
+    if (domains.length) {
+      await db('crm_customer_mail_domains').insert(domains.map(domain => ({ domain, customer_id: id })));
+    }
+  }
+
+  /** The live customers other than `excludeId` that hold one of `domains`. */
+  async mailDomainHolders(
+    db: Knex | Knex.Transaction,
+    domains: string[],
+    excludeId?: string,
+  ): Promise<Array<{ domain: string; id: string; number: string; name: string }>> {
+    if (!domains.length) return [];
+    const qb = db('crm_customer_mail_domains as d')
+      .join('crm_customers as c', 'c.id', 'd.customer_id')
+      .whereIn('d.domain', domains)
+      .select('d.domain', 'c.id', 'c.number', 'c.name')
+      .orderBy('d.domain');
+    if (excludeId) qb.whereNot('c.id', excludeId);
+    return qb;
   }
 
   /** Ids of `id`'s live subsidiaries, transitively (to refuse parent cycles). */

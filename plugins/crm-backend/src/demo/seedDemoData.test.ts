@@ -11,7 +11,7 @@ const demoFile = path.resolve(resolvePackagePath('@cocrm/plugin-crm-backend'), '
 const demoUsers = [...new Set(fs.readFileSync(demoFile, 'utf8').match(/user:default\/[\w.-]+/g) ?? [])].map(ref => ref.split('/')[1]);
 
 describe.each(databases.eachSupportedId())('demo data on %s', (databaseId: TestDatabaseId) => {
-  it('loads the demo contracts once: a draft to submit and an approved one, without any approval started', async () => {
+  it('loads the demo contracts once (a draft to submit and an approved one, without any approval started) and the mail domains', async () => {
     const options = { config: { crm: { demoData: { file: demoFile } } }, extraUsers: demoUsers };
     let crm = await startCrm(databaseId, options);
     try {
@@ -26,6 +26,21 @@ describe.each(databases.eachSupportedId())('demo data on %s', (databaseId: TestD
       const approved = await crm.knex('crm_audit').where({ record_type: 'contract', action: 'approved' });
       expect(approved).toHaveLength(1);
       expect(JSON.parse(approved[0].detail)).toEqual({ amount: { amount: 32_000_000, currency: 'CNY' } });
+
+      // 邮箱域名 route mail to the demo customers
+      const domainOf = async (domain: string) =>
+        crm.knex('crm_customer_mail_domains as d').join('crm_customers as c', 'c.id', 'd.customer_id').where('d.domain', domain).first('c.name');
+      expect(await domainOf('huaxin-group.com.cn')).toEqual({ name: '华信控股集团有限公司' });
+
+      // a database seeded before mail domains existed gets them on the next start; then the marker stops it
+      await crm.knex('crm_customer_mail_domains').delete();
+      await crm.knex('crm_customers').update({ mail_domains: '[]' });
+      await crm.knex('crm_sequences').where({ name: 'demo-mail-domains-seeded' }).delete();
+      await crm.stop();
+      crm = await startCrm(databaseId, { ...options, knex: crm.knex });
+      for (let i = 0; i < 100 && !(await domainOf('huaxin-group.com.cn')); i++) await new Promise(r => setTimeout(r, 100));
+      expect(await domainOf('huaxin-group.com.cn')).toEqual({ name: '华信控股集团有限公司' });
+      expect(await domainOf('kerui-opto.com')).toEqual({ name: '合肥科瑞光电股份有限公司' });
 
       // the next start finds the marker and adds nothing
       await crm.stop();

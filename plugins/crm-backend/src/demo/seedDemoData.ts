@@ -8,9 +8,10 @@ import {
   contractCreateSchema,
   contactRelationCreateSchema,
   customerCreateSchema,
+  customerUpdateSchema,
   visitCreateSchema,
 } from '@cocrm/plugin-crm-common';
-import { parseInput } from '../errors';
+import { CrmError, parseInput } from '../errors';
 import { CustomerService } from '../service/CustomerService';
 import { ContactService } from '../service/ContactService';
 import { RelationService } from '../service/RelationService';
@@ -66,10 +67,10 @@ export async function seedDemoData(options: {
   contracts: ContractService;
 }): Promise<boolean> {
   const { knex, logger } = options;
-  if (await knex('crm_sequences').where({ name: MARKER }).first()) return seedDemoContracts(options);
+  if (await knex('crm_sequences').where({ name: MARKER }).first()) return seedDemoExtras(options);
   if (await knex('crm_customers').first('id')) {
     await knex('crm_sequences').insert({ name: MARKER, value: 1 });
-    return seedDemoContracts(options);
+    return seedDemoExtras(options);
   }
   const data = JSON.parse(await fs.readFile(options.file, 'utf8')) as DemoData;
   const referenced = [
@@ -119,7 +120,53 @@ export async function seedDemoData(options: {
   }
   await knex('crm_sequences').insert({ name: MARKER, value: 1 });
   logger.info(`CRM demo data loaded: ${customerIds.size} customers, ${contactIds.size} contacts`);
-  return seedDemoContracts(options);
+  return seedDemoExtras(options);
+}
+
+/** What came to the demo data after its first version, for databases seeded before. */
+async function seedDemoExtras(options: Parameters<typeof seedDemoData>[0]): Promise<boolean> {
+  return (await seedDemoContracts(options)) && seedDemoMailDomains(options);
+}
+
+const MAIL_DOMAINS_MARKER = 'demo-mail-domains-seeded';
+
+/**
+ * 邮箱域名 of the demo customers, once, for a database that got them before
+ * customers had mail domains: only where every demo customer is there (by
+ * name), only those that have none, and only domains nobody holds, so real
+ * data is never touched.
+ */
+async function seedDemoMailDomains(options: Parameters<typeof seedDemoData>[0]): Promise<boolean> {
+  const { knex, logger } = options;
+  if (await knex('crm_sequences').where({ name: MAIL_DOMAINS_MARKER }).first()) return true;
+  const data = JSON.parse(await fs.readFile(options.file, 'utf8')) as DemoData;
+  const wanted = data.customers.filter(c => c.mailDomains?.length);
+  const rows: Array<{ id: string; name: string; version: number; mail_domains: string }> = wanted.length
+    ? await knex('crm_customers').whereIn('name', wanted.map(c => c.name)).whereNull('deleted_at').select('id', 'name', 'version', 'mail_domains')
+    : [];
+  const byName = new Map(rows.map(r => [r.name, r]));
+  // all of them there, or this is not the demo database
+  if (!wanted.every(c => byName.has(c.name))) {
+    await knex('crm_sequences').insert({ name: MAIL_DOMAINS_MARKER, value: 1 });
+    return true;
+  }
+  const credentials = await options.auth.getOwnServiceCredentials();
+  let added = 0;
+  for (const c of wanted) {
+    const row = byName.get(c.name);
+    if (!row || JSON.parse(row.mail_domains || '[]').length > 0) continue;
+    const input = parseInput(customerUpdateSchema, { version: Number(row.version), mailDomains: c.mailDomains });
+    try {
+      await options.customers.update(row.id, input, { credentials, actor: c.createdBy, locale: 'zh-CN' });
+      added += 1;
+    } catch (e) {
+      // a domain someone registered meanwhile, or an edit in between: that customer keeps what it has
+      if (!(e instanceof CrmError && e.status === 409)) throw e;
+    }
+  }
+  await knex('crm_sequences').insert({ name: MAIL_DOMAINS_MARKER, value: 1 });
+  if (added) logger.info(`CRM demo mail domains added to ${added} customers`);
+  return true;
 }
 
 const CONTRACTS_MARKER = 'demo-contracts-seeded';

@@ -61,6 +61,7 @@ function columns(input: Partial<CustomerCreate>): Partial<CustomerRow> {
   set('postcode', input.postcode);
   set('phone', input.phone);
   set('website', input.website);
+  if (input.mailDomains !== undefined) row.mail_domains = JSON.stringify(input.mailDomains);
   if (input.annualRevenue !== undefined) {
     row.annual_revenue = input.annualRevenue?.amount ?? null;
     row.annual_revenue_currency = input.annualRevenue?.currency ?? null;
@@ -147,9 +148,10 @@ export class CustomerService {
     const readFilter = await this.access.filter(crmCustomerReadPermission, ctx.credentials);
     const id = randomUUID();
     const now = new Date();
-    await this.transaction(async tx => {
+    await this.transaction(input.mailDomains, undefined, async tx => {
       await this.assertReferences(tx, input, readFilter);
       await this.assertNoDuplicate(tx, input.name, input.unifiedSocialCreditCode ?? null);
+      await this.assertMailDomainsFree(tx, input.mailDomains);
       const number = formatNumber('KH', await nextSequenceValue(tx, 'customer'));
       await this.store.insert(
         tx,
@@ -167,6 +169,7 @@ export class CustomerService {
         } as Partial<CustomerRow> & { id: string },
         managers,
       );
+      await this.store.setMailDomainLookup(tx, id, input.mailDomains);
       await writeAudit(tx, { recordType: 'customer', recordId: id, customerId: id, action: 'created', actor: ctx.actor, at: now, summary: input.name });
     });
     return fields.redact('customer', (await this.store.get(id, undefined))!);
@@ -189,13 +192,14 @@ export class CustomerService {
     else if (managersChange) ownerDepartment = await this.ownerDepartmentFor(undefined, input.accountManagers!);
     const readFilter = await this.access.filter(crmCustomerReadPermission, ctx.credentials);
     const now = new Date();
-    const updated = await this.transaction(async tx => {
+    const updated = await this.transaction(input.mailDomains ?? [], id, async tx => {
       if (input.parentId !== undefined || input.groupId !== undefined) {
         await this.assertReferences(tx, input, readFilter, id);
       }
       const name = input.name ?? before.name;
       const uscc = input.unifiedSocialCreditCode !== undefined ? input.unifiedSocialCreditCode : (before.unifiedSocialCreditCode ?? null);
       await this.assertNoDuplicate(tx, name, uscc, id);
+      if (input.mailDomains) await this.assertMailDomainsFree(tx, input.mailDomains, id);
       const merged = { ...before, ...input, name, unifiedSocialCreditCode: uscc };
       const ok = await this.store.update(tx, id, input.version, {
         ...columns(input),
@@ -206,6 +210,7 @@ export class CustomerService {
       });
       if (!ok) throw new CrmError(409, 'staleVersion');
       if (input.accountManagers) await this.store.replaceManagers(tx, id, input.accountManagers);
+      if (input.mailDomains) await this.store.setMailDomainLookup(tx, id, input.mailDomains);
       const after = (await this.store.get(id, undefined, { db: tx }))!;
       const changes = diff(before, after);
       await writeAudit(tx, { recordType: 'customer', recordId: id, customerId: id, action: 'updated', actor: ctx.actor, at: now, summary: after.name, changes });
@@ -217,13 +222,15 @@ export class CustomerService {
   async remove(id: string, version: number, ctx: RequestContext): Promise<void> {
     const before = await this.loadFor(id, crmCustomerDeletePermission, ctx);
     const now = new Date();
-    await this.transaction(async tx => {
+    await this.transaction([], id, async tx => {
       if (await this.store.hasLiveDependants(tx, id)) throw new CrmError(409, 'hasChildren');
       // a contract in approval or approved must not lose its customer (drafts go to the recycle bin with it, like contacts)
       const bound = await tx('crm_contracts').where({ customer_id: id }).whereNull('deleted_at').whereIn('status', ['in_approval', 'returned', 'approved']).first('id');
       if (bound) throw new CrmError(409, 'customerHasContracts');
       const ok = await this.store.update(tx, id, version, { deleted_at: now, deleted_by: ctx.actor, updated_at: now, updated_by: ctx.actor });
       if (!ok) throw new CrmError(409, 'staleVersion');
+      // a customer in the recycle bin no longer claims its domains' mail (restoring claims them again)
+      await this.store.setMailDomainLookup(tx, id, []);
       await writeAudit(tx, { recordType: 'customer', recordId: id, customerId: id, action: 'deleted', actor: ctx.actor, at: now, summary: before.name });
     });
   }
@@ -234,10 +241,13 @@ export class CustomerService {
     if (!deleted) throw new CrmError(404, 'customerNotFound');
     if (!deleted.deletedAt) throw new CrmError(409, 'notDeleted');
     const now = new Date();
-    await this.transaction(async tx => {
+    const domains = deleted.mailDomains ?? [];
+    await this.transaction(domains, id, async tx => {
       await this.assertNoDuplicate(tx, deleted.name, deleted.unifiedSocialCreditCode ?? null, id);
+      await this.assertMailDomainsFree(tx, domains, id);
       const ok = await this.store.update(tx, id, deleted.version, { deleted_at: null, deleted_by: null, updated_at: now, updated_by: ctx.actor });
       if (!ok) throw new CrmError(409, 'staleVersion');
+      await this.store.setMailDomainLookup(tx, id, domains);
       await writeAudit(tx, { recordType: 'customer', recordId: id, customerId: id, action: 'restored', actor: ctx.actor, at: now, summary: deleted.name });
     });
     return (await this.fields.forCaller(ctx)).redact('customer', (await this.store.get(id, undefined))!);
@@ -292,12 +302,33 @@ export class CustomerService {
     throw new CrmError(409, key, { name: hit.name, number: hit.number }, { existing, fields: { [path]: { key, vars: { name: hit.name, number: hit.number } } } });
   }
 
-  /** Runs `fn` in a transaction; a unique-index race becomes the same 409 as the pre-check. */
-  private async transaction<T>(fn: (tx: Knex.Transaction) => Promise<T>): Promise<T> {
+  /**
+   * A domain belongs to one customer: naming the holder even outside the
+   * caller's scope, as for duplicate names, since the alternative is mail
+   * silently routed to two customers.
+   */
+  private async assertMailDomainsFree(db: Knex | Knex.Transaction, domains: string[], excludeId?: string) {
+    const [hit] = await this.store.mailDomainHolders(db, domains, excludeId);
+    if (!hit) return;
+    const vars = { domain: hit.domain, name: hit.name, number: hit.number };
+    throw new CrmError(409, 'mailDomainTaken', vars, {
+      existing: { type: 'customer', id: hit.id, number: hit.number, name: hit.name },
+      fields: { mailDomains: { key: 'mailDomainTaken', vars } },
+    });
+  }
+
+  /**
+   * Runs `fn` in a transaction; a unique-index race becomes the same 409 as
+   * the pre-check (for 邮箱域名: `domains` written for customer `selfId`).
+   */
+  private async transaction<T>(domains: string[], selfId: string | undefined, fn: (tx: Knex.Transaction) => Promise<T>): Promise<T> {
     try {
       return await this.knex.transaction(fn);
     } catch (e) {
       const msg = String((e as Error)?.message ?? '');
+      if (/crm_customer_mail_domains/.test(msg)) {
+        await this.assertMailDomainsFree(this.knex, domains, selfId);
+      }
       if (/crm_customers_name_key_uq|crm_customers_uscc_uq/.test(msg) || (/UNIQUE constraint failed: crm_customers\.(name_key|uscc)/.test(msg))) {
         throw new CrmError(409, /uscc/.test(msg) ? 'duplicateUscc' : 'duplicateName', { name: '', number: '' });
       }
