@@ -92,6 +92,16 @@ describe.each(databases.eachSupportedId())('mail domains and mail routing on %s'
     expect(match.body.domains).toEqual([{ domain: 'huaxin-group.com.cn', customerId: a.id }]);
   });
 
+  it('pages the timeline from a cursor that is another source\'s entry (mail) or names no entry', async () => {
+    const a = await created('zhouhao', { name: '游标测试有限公司' });
+    const later = new Date(Date.now() + 60_000).toISOString();
+    for (const before of [`${later}|mail:0b6f3c1e`, later]) {
+      const res = await crm.as('zhouhao').get(`/customers/${a.id}/timeline?before=${encodeURIComponent(before)}`);
+      expect({ before, status: res.status }).toEqual({ before, status: 200 });
+      expect(res.body.items.map((e: { kind: string }) => e.kind)).toEqual(['customer.created']);
+    }
+  });
+
   it('answers the mail plugin whose addresses and domains these are, without deleted records or free-mail domains', async () => {
     const x = await created('zhouhao', { name: '星河路由测试有限公司', mailDomains: ['xinghe-test.com'] });
     const y = await created('wufang', { name: '伙伴路由测试有限公司' });

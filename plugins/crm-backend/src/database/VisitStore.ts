@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import { Page, Visit, VisitListQuery } from '@cocrm/plugin-crm-common';
 import { AccessFilter, applyAccessFilter } from '../permissions/query';
-import { MetaRow, metaFromRow } from './rows';
+import { MetaRow, metaFromRow, whereOlderThan } from './rows';
 import { fetchPage, toIso, whereTimeRange } from '@cocrm/plugin-access-node';
 
 interface VisitRow extends MetaRow {
@@ -96,7 +96,7 @@ export class VisitStore {
     const qb = this.base(this.knex).where('v.customer_id', customerId).whereNull('v.deleted_at');
     applyAccessFilter(qb, filter, 'v.customer_id', this.knex);
     if (before) {
-      qb.where(b => b.where('v.visited_at', '<', before.at).orWhere(b2 => b2.where('v.visited_at', '=', before.at).where('v.id', '<', before.id)));
+      whereOlderThan(this.knex, qb, { at: 'v.visited_at', id: 'v.id' }, before);
     }
     const rows = await qb.orderBy('v.visited_at', 'desc').orderBy('v.id', 'desc').limit(limit);
     return this.hydrate(rows as VisitRow[], this.knex);

@@ -73,6 +73,22 @@ export function whereSearch(
   qb.whereRaw(`${column} LIKE ? ESCAPE '\\'`, [likeContains(normalizedQuery)]);
 }
 
+/**
+ * Rows strictly older than a timeline cursor (at, then id). The cursor's id
+ * may be another source's (a mail entry's `mail:…`, or none at all), which
+ * PostgreSQL refuses to compare with a uuid column, so ids are compared as
+ * text in code-point order, the order the merged timeline uses.
+ */
+export function whereOlderThan(
+  knex: Knex,
+  qb: Knex.QueryBuilder,
+  columns: { at: string; id: string },
+  before: { at: Date; id: string },
+) {
+  const idText = knex.client.config.client === 'pg' ? `CAST(${columns.id} AS text) COLLATE "C"` : columns.id;
+  qb.where(b => b.where(columns.at, '<', before.at).orWhere(b2 => b2.where(columns.at, '=', before.at).whereRaw(`${idText} < ?`, [before.id])));
+}
+
 /** Separates fields in search_text so that a match never spans two fields. */
 export const SEARCH_FIELD_SEPARATOR = '\u001f';
 

@@ -11,6 +11,7 @@ import { CustomerStore } from '../database/CustomerStore';
 import { VisitStore } from '../database/VisitStore';
 import { CONTRACT_SCOPE } from '../database/ContractStore';
 import { applyAccessFilter } from '../permissions/query';
+import { whereOlderThan } from '../database/rows';
 import { toIso } from '@cocrm/plugin-access-node';
 import { CrmError } from '../errors';
 import { Access } from './Access';
@@ -67,7 +68,7 @@ export function auditSource(knex: Knex, fieldRules: FieldRules): CrmTimelineSour
         .whereNot('record_type', 'contract')
         .whereNot(b => b.where('record_type', 'visit').where('action', 'created'));
       if (before) {
-        qb.where(b => b.where('at', '<', before.at).orWhere(b2 => b2.where('at', '=', before.at).where('id', '<', before.id)));
+        whereOlderThan(knex, qb, { at: 'at', id: 'id' }, before);
       }
       const rows = await qb.orderBy('at', 'desc').orderBy('id', 'desc').limit(limit);
       return rows.map(
@@ -146,7 +147,7 @@ export function contractSource(knex: Knex, access: Access, fieldRules: FieldRule
       // who may not see a contract's files does not learn when they changed either
       if (fields.isHidden('contract', 'attachments')) qb.whereNotIn('a.action', ['attachmentAdded', 'attachmentRemoved']);
       if (before) {
-        qb.where(b => b.where('a.at', '<', before.at).orWhere(b2 => b2.where('a.at', '=', before.at).where('a.id', '<', before.id)));
+        whereOlderThan(knex, qb, { at: 'a.at', id: 'a.id' }, before);
       }
       const rows: AuditRow[] = await qb.orderBy('a.at', 'desc').orderBy('a.id', 'desc').limit(limit);
       const amountHidden = fields.isHidden('contract', 'amount');
