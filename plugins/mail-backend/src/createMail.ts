@@ -18,6 +18,7 @@ import { PasswordCipher } from './service/PasswordCipher';
 import { SyncOptions, SyncService } from './service/SyncService';
 import { MailboxAccess, OrgSource } from './service/MailboxAccess';
 import type { ParsedMessageHook } from './service/hooks';
+import { installRouting } from './routing';
 import { SyncRunner } from './service/SyncRunner';
 import type { MailJob } from './service/scheduleMailTasks';
 import type { MailSyncResult } from '@cocrm/plugin-mail-common';
@@ -97,5 +98,6 @@ export function createMail(env: MailEnvironment): MailServices {
   };
   runner.providers.imap = accountId => mail.sync.syncAccount(accountId);
   // after-parse hooks, in order: search text, then threads and routing (each pushes itself here)
+  installRouting(mail);
   return mail;
 }

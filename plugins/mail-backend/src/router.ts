@@ -4,6 +4,7 @@ import type { HttpAuthService, PermissionsService } from '@backstage/backend-plu
 import { mailErrorHandler } from './errors';
 import type { MailServices } from './createMail';
 import { accountRoutes } from './routes/accountRoutes';
+import { routingRoutes } from './routes/routingRoutes';
 
 /**
  * The mail HTTP API, one router per area (accounts, webmail, compose,
@@ -14,6 +15,7 @@ export async function createRouter(deps: { mail: MailServices; httpAuth: HttpAut
   const router = Router();
   router.use(express.json({ limit: '2mb' }));
   router.use(accountRoutes(deps));
+  router.use(routingRoutes(deps));
   router.use(mailErrorHandler);
   return router;
 }
