@@ -5,6 +5,7 @@ import { mailErrorHandler } from './errors';
 import type { MailServices } from './createMail';
 import { accountRoutes } from './routes/accountRoutes';
 import { routingRoutes } from './routes/routingRoutes';
+import { composeRoutes } from './routes/composeRoutes';
 
 /**
  * The mail HTTP API, one router per area (accounts, webmail, compose,
@@ -16,6 +17,7 @@ export async function createRouter(deps: { mail: MailServices; httpAuth: HttpAut
   router.use(express.json({ limit: '2mb' }));
   router.use(accountRoutes(deps));
   router.use(routingRoutes(deps));
+  router.use(composeRoutes(deps));
   router.use(mailErrorHandler);
   return router;
 }
