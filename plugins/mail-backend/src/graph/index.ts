@@ -1,0 +1,58 @@
+import type { Config } from '@backstage/config';
+import type { MailServices } from '../createMail';
+import { AccountStore } from '../database/AccountStore';
+import { StreamingMessageParser } from '../mime/MessageParser';
+import { GraphClients, GraphRetryOptions, createGraphClients } from './graphClients';
+import { readGraphSettings } from './graphSettings';
+import { GraphSender } from './GraphSender';
+import { GraphStore } from './GraphStore';
+import { GraphSyncOptions, GraphSyncService } from './GraphSyncService';
+
+export { GraphSyncService } from './GraphSyncService';
+export type { GraphSyncOptions } from './GraphSyncService';
+export { GraphSender, GraphSendError } from './GraphSender';
+export type { GraphEnvelope, GraphSendOptions, GraphSendResult } from './GraphSender';
+export type { GraphRetryOptions } from './graphClients';
+export { readGraphSettings } from './graphSettings';
+export type { GraphSettings } from './graphSettings';
+
+export interface GraphServices {
+  sync: GraphSyncService;
+  sender: GraphSender;
+  clients: GraphClients;
+}
+
+/**
+ * Microsoft 365 over the mail services: undefined when `mail.microsoft` is
+ * not configured (Graph accounts then cannot sync or send). Shares the store,
+ * raw store, parser and after-parse hooks with the IMAP sync.
+ */
+export function createGraph(
+  mail: MailServices,
+  config: Config | undefined = mail.env.config,
+  options: { retry?: GraphRetryOptions; sync?: GraphSyncOptions } = {},
+): GraphServices | undefined {
+  const settings = readGraphSettings(config);
+  if (!settings) return undefined;
+  const clients = createGraphClients(settings, options.retry);
+  const accounts = new AccountStore(mail.env.knex);
+  const { logger } = mail.env;
+  const sync = new GraphSyncService(
+    {
+      accounts,
+      messages: mail.messages,
+      store: new GraphStore(mail.env.knex, mail.raw),
+      client: clients.read,
+      parse: {
+        messages: mail.messages,
+        raw: mail.raw,
+        parser: mail.env.parser ?? new StreamingMessageParser(),
+        afterParsed: ids => mail.sync.afterParsed(ids),
+        logger,
+      },
+      logger,
+    },
+    options.sync,
+  );
+  return { sync, sender: new GraphSender({ accounts, client: clients.write }), clients };
+}
