@@ -1,0 +1,51 @@
+import { ComponentProps, ReactNode } from 'react';
+import * as suite from '@cocrm/suite-react';
+import { MailApiError } from '../../api/MailClient';
+
+// The suite's building blocks with the test ids the mail tests and e2e specs look for.
+
+export function LoadingState(props: { label?: string; compact?: boolean }) {
+  return <suite.LoadingState {...props} testId="mail-loading" />;
+}
+
+export function ErrorState(props: { error: unknown; onRetry?: () => void }) {
+  return <suite.ErrorState {...props} testId="mail-error-state" />;
+}
+
+export function EmptyState(props: { title: string; hint?: string; action?: ReactNode; testId?: string; icon?: ReactNode }) {
+  return <suite.EmptyState {...props} testId={props.testId ?? 'mail-empty'} />;
+}
+
+export function ApiErrorAlert(props: { error: unknown; onReload?: () => void; testIdPrefix?: string }) {
+  return <suite.ApiErrorAlert {...props} testIdPrefix={props.testIdPrefix ?? 'mail'} />;
+}
+
+type ConfirmDialogProps = Omit<ComponentProps<typeof suite.ConfirmDialog>, 'alert' | 'testId'> & {
+  error?: unknown;
+  testId?: string;
+};
+
+export function ConfirmDialog(props: ConfirmDialogProps) {
+  const { error, testId, ...rest } = props;
+  return (
+    <suite.ConfirmDialog
+      {...rest}
+      alert={!!error && <ApiErrorAlert error={error} testIdPrefix={`${testId ?? 'mail-confirm'}`} />}
+      testId={testId ?? 'mail-confirm'}
+    />
+  );
+}
+
+export function NotifyProvider({ children }: { children: ReactNode }) {
+  return <suite.NotifyProvider testId="mail-notify">{children}</suite.NotifyProvider>;
+}
+
+/** Field messages of a 400 answer, by path ("imap.host"). */
+export function apiFieldErrors(error: unknown): Record<string, string> {
+  return error instanceof MailApiError && error.status === 400 ? error.fields : {};
+}
+
+/** A 400 whose every problem is shown on a field needs no extra alert beyond its summary. */
+export function isConflict(error: unknown): boolean {
+  return error instanceof MailApiError && error.status === 409;
+}
