@@ -7,6 +7,8 @@ import type { MailboxAccess } from '../service/MailboxAccess';
 import type { CustomerVisibility } from './CustomerVisibility';
 
 const SNIPPET = 200;
+/** what a mailbox's sharing shows those who do not read it; reading it ranks above all (3) */
+const SHARING_RANK: Record<string, number> = { everything: 2, subject: 1, nothing: 0 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const COLUMNS = ['m.id', 'm.thread_id', 'm.received_at', 'm.subject', 'm.from_json', 'm.to_json', 'm.direction'];
@@ -115,7 +117,7 @@ export class RoutedMail {
       .whereNull('a.deleted_at')
       .distinct('c.message_id', 'c.account_id', 'a.owner', 'a.sharing');
     const readableIds = new Set(readable);
-    const rank = (c: { account_id: string; sharing: string }) => (readableIds.has(c.account_id) ? 3 : c.sharing === 'everything' ? 2 : c.sharing === 'subject' ? 1 : 0);
+    const rank = (c: { account_id: string; sharing: string }) => (readableIds.has(c.account_id) ? 3 : SHARING_RANK[c.sharing] ?? 0);
     const best = new Map<string, { owner: string; rank: number }>();
     for (const c of copies) {
       const r = rank(c);

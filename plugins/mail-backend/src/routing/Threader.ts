@@ -41,7 +41,7 @@ export class Threader {
         target = next;
         for (let i = 0; i < keys.length; i += IN_CHUNK) {
           await trx('mail_thread_keys')
-            .insert(keys.slice(i, i + IN_CHUNK).map(k => ({ message_key: k, thread_id: target })))
+            .insert(keys.slice(i, i + IN_CHUNK).map(k => ({ message_key: k, thread_id: next })))
             .onConflict('message_key')
             .ignore();
         }

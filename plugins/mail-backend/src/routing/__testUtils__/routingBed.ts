@@ -76,6 +76,8 @@ export async function addAccount(knex: Knex, a: TestAccount): Promise<string> {
     kind: a.kind ?? 'personal',
     sharing: a.sharing ?? 'everything',
     suggest_leads: a.suggestLeads ?? false,
+    // no IMAP server behind these: the scheduler must leave them alone
+    sync_enabled: false,
     aliases: JSON.stringify(a.aliases ?? []),
     version: 1,
     created_by: a.owner,
