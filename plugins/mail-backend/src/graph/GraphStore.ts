@@ -56,6 +56,21 @@ const flagsJson = (flags: Iterable<string>) => JSON.stringify([...flags].sort())
 
 const CHUNK = 500;
 
+interface Intent {
+  flag: string;
+  on: boolean;
+}
+
+function withIntents(flags: string[], intents: Intent[] | undefined): string[] {
+  if (!intents) return flags;
+  const out = new Set(flags);
+  for (const i of intents) {
+    if (i.on) out.add(i.flag);
+    else out.delete(i.flag);
+  }
+  return [...out];
+}
+
 /**
  * Graph copies in the mail store: identified by (folder, immutable id),
  * uid_validity 'graph' and a per-folder sequence as uid (mail_folders.last_uid).
@@ -111,14 +126,15 @@ export class GraphStore {
       const now = new Date();
       const start = Number((await trx('mail_folders').where({ id: folder.id }).first('last_uid')).last_uid);
       let lastUid = start;
+      const intents = await this.pendingIntents(trx, folder.id, page.changes);
 
       for (const change of page.changes) {
         if (change.kind === 'removed') {
           out.deleted += await trx('mail_copies').where({ folder_id: folder.id, remote_id: change.remoteId }).whereNull('deleted_at').update({ deleted_at: now });
           continue;
         }
-        const flags = change.flags ? flagsJson(change.flags) : undefined;
         const here = await trx('mail_copies').where({ folder_id: folder.id, remote_id: change.remoteId }).first('id', 'flags', 'deleted_at');
+        const flags = change.flags ? flagsJson(withIntents(change.flags, here ? intents.get(here.id) : undefined)) : undefined;
         if (here) {
           if (here.deleted_at !== null && here.deleted_at !== undefined) {
             // moved out and back again: the same copy is live once more
@@ -176,6 +192,25 @@ export class GraphStore {
       out.toParse = [...toParse];
       return out;
     });
+  }
+
+  /**
+   * Flag changes made in the webmail and not yet pushed to Graph
+   * (mail_flag_ops): the server still reports the old state, which must not
+   * undo them locally.
+   */
+  private async pendingIntents(trx: Knex.Transaction, folderId: string, changes: GraphChange[]): Promise<Map<string, Intent[]>> {
+    const ids = [...new Set(changes.filter(c => c.kind === 'present').map(c => c.remoteId))];
+    const intents = new Map<string, Intent[]>();
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const rows = await trx('mail_flag_ops as o')
+        .join('mail_copies as c', 'c.id', 'o.copy_id')
+        .where('c.folder_id', folderId)
+        .whereIn('c.remote_id', ids.slice(i, i + CHUNK))
+        .select('o.copy_id', 'o.flag', 'o.value');
+      for (const r of rows) intents.set(String(r.copy_id), [...(intents.get(String(r.copy_id)) ?? []), { flag: r.flag, on: r.value === true || r.value === 1 }]);
+    }
+    return intents;
   }
 
   /** Raw first, then the logical message once per key (same key function as IMAP, so both providers share messages). */

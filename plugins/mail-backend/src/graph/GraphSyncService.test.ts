@@ -332,6 +332,59 @@ describe.each(databases.eachSupportedId())('Microsoft 365 sync on %s', (database
     expect((await services.sync.syncState(accountId)).counts).toMatchObject({ parsed: 2, failed: 0 });
   });
 
+  it("pushes the webmail's flag changes to Microsoft 365 and never lets the sync undo them first", async () => {
+    const [a, b] = raws(2).map(raw => fake.deliver(raw));
+    const { graph: g } = graph();
+    const accountId = await graphAccount(knex, fake.mailbox);
+    await g.sync.syncAccount(accountId);
+    const copyOf = async (remoteId: string) => knex('mail_copies').where({ remote_id: remoteId }).first();
+    // what the webmail records for 已读 on a and 取消星标 on b (local at once, pushed later)
+    const intent = async (remoteId: string, flag: string, value: boolean) => {
+      const copy = await copyOf(remoteId);
+      await knex('mail_flag_ops').insert({
+        id: randomUUID(),
+        copy_id: copy.id,
+        account_id: accountId,
+        flag,
+        value,
+        revision: randomUUID(),
+        attempts: 0,
+        created_by: 'user:default/zhangwei',
+        updated_at: new Date(),
+      });
+    };
+    fake.update(b, { flagged: true });
+    await g.sync.syncAccount(accountId);
+    await intent(a, '\\Seen', true);
+    await knex('mail_copies').where({ remote_id: a }).update({ flags: JSON.stringify(['\\Seen']) });
+    await intent(b, '\\Flagged', false);
+    await knex('mail_copies').where({ remote_id: b }).update({ flags: '[]' });
+
+    // the server changes a meanwhile (flagged in Outlook): the sync takes that, keeps the local 已读
+    fake.update(a, { flagged: true });
+    await g.sync.syncAccount(accountId);
+    expect(JSON.parse((await copyOf(a)).flags)).toEqual(['\\Flagged', '\\Seen']);
+    expect(JSON.parse((await copyOf(b)).flags)).toEqual([]);
+
+    // throttled: kept with the reason, nothing lost
+    fake.fail({ method: 'PATCH', pathEndsWith: `/messages/${a}`, status: 429, headers: { 'Retry-After': '1' } });
+    await g.flagPusher.run(accountId);
+    const waiting = await knex('mail_flag_ops').orderBy('flag').select('flag', 'attempts', 'last_error');
+    expect(waiting).toEqual([
+      { flag: '\\Flagged', attempts: 0, last_error: null },
+      { flag: '\\Seen', attempts: 1, last_error: expect.stringContaining('429') },
+    ]);
+
+    await g.flagPusher.run(accountId);
+    expect(Number((await knex('mail_flag_ops').count('* as n').first())?.n)).toBe(0);
+    expect(fake.state(a)).toEqual({ isRead: true, flagged: true });
+    expect(fake.state(b)).toEqual({ isRead: false, flagged: false });
+    // the server now agrees: the next sync changes nothing
+    const after = await g.sync.syncAccount(accountId);
+    expect(after.folders[0]).toMatchObject({ flagsUpdated: 0 });
+    expect(JSON.parse((await copyOf(a)).flags)).toEqual(['\\Flagged', '\\Seen']);
+  });
+
   it('leaves nothing half-done when Microsoft sign-in fails and says why', async () => {
     fake.deliver(corpus.plain('x@customer.example'));
     const services = mail(knex);

@@ -3,6 +3,7 @@ import type { MailServices } from '../createMail';
 import { AccountStore } from '../database/AccountStore';
 import { StreamingMessageParser } from '../mime/MessageParser';
 import { GraphClients, GraphRetryOptions, createGraphClients } from './graphClients';
+import { GraphFlagPusher } from './GraphFlagPusher';
 import { readGraphSettings } from './graphSettings';
 import { GraphSender } from './GraphSender';
 import { GraphStore } from './GraphStore';
@@ -11,6 +12,7 @@ import { GraphSyncOptions, GraphSyncService } from './GraphSyncService';
 export { GraphSyncService } from './GraphSyncService';
 export type { GraphSyncOptions } from './GraphSyncService';
 export { GraphSender, GraphSendError } from './GraphSender';
+export { GraphFlagPusher } from './GraphFlagPusher';
 export type { GraphEnvelope, GraphSendOptions, GraphSendResult } from './GraphSender';
 export type { GraphRetryOptions } from './graphClients';
 export { readGraphSettings } from './graphSettings';
@@ -19,6 +21,8 @@ export type { GraphSettings } from './graphSettings';
 export interface GraphServices {
   sync: GraphSyncService;
   sender: GraphSender;
+  /** a SyncTask for the runner's `before` list: the webmail's flag changes of Graph accounts, pushed to Microsoft 365 */
+  flagPusher: GraphFlagPusher;
   clients: GraphClients;
 }
 
@@ -54,5 +58,10 @@ export function createGraph(
     },
     options.sync,
   );
-  return { sync, sender: new GraphSender({ accounts, client: clients.write }), clients };
+  return {
+    sync,
+    sender: new GraphSender({ accounts, client: clients.write }),
+    flagPusher: new GraphFlagPusher({ knex: mail.env.knex, client: clients.read, logger }),
+    clients,
+  };
 }

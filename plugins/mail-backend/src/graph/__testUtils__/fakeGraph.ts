@@ -133,6 +133,11 @@ export class FakeGraph {
     return [...this.messages.values()].filter(m => m.folderId === this.folderId(folder)).map(m => m.id);
   }
 
+  state(id: string): { isRead: boolean; flagged: boolean } | undefined {
+    const m = this.messages.get(id);
+    return m && { isRead: m.isRead, flagged: m.flagged };
+  }
+
   draft(id: string): { bcc: string[]; isDraft: boolean } | undefined {
     const m = this.messages.get(id);
     return m && { bcc: m.bcc, isDraft: m.isDraft };
@@ -220,8 +225,15 @@ export class FakeGraph {
     if (method === 'PATCH' && rest[0] === 'messages' && rest.length === 2) {
       const m = this.messages.get(rest[1]);
       if (!m) return this.error(404, 'ErrorItemNotFound');
-      const body = (await request.json()) as { bccRecipients?: Array<{ emailAddress: { address: string } }> };
+      const body = (await request.json()) as {
+        bccRecipients?: Array<{ emailAddress: { address: string } }>;
+        isRead?: boolean;
+        flag?: { flagStatus: string };
+      };
       if (body.bccRecipients) m.bcc = body.bccRecipients.map(r => r.emailAddress.address);
+      if (body.isRead !== undefined || body.flag) {
+        this.update(m.id, { ...(body.isRead !== undefined ? { isRead: body.isRead } : {}), ...(body.flag ? { flagged: body.flag.flagStatus === 'flagged' } : {}) });
+      }
       return HttpResponse.json({ id: m.id });
     }
     if (method === 'POST' && rest[0] === 'messages' && rest[2] === 'send') {
