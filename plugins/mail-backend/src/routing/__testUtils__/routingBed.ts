@@ -56,6 +56,8 @@ export interface TestAccount {
   /** reader departments of a shared mailbox */
   readers?: string[];
   aliases?: string[];
+  /** a real IMAP server (Dovecot) to sync from; without it the mailbox is never synced */
+  imap?: { port: number; user: string; password: string };
 }
 
 /** A mailbox row as the account service would store it (no IMAP connection is ever made). */
@@ -67,16 +69,16 @@ export async function addAccount(knex: Knex, a: TestAccount): Promise<string> {
     owner: a.owner,
     display_name: a.email,
     email: a.email,
-    imap_host: 'imap.corp.example',
-    imap_port: 993,
-    imap_secure: true,
-    imap_user: a.email,
-    imap_password_enc: 'v1:none',
+    imap_host: a.imap ? '127.0.0.1' : 'imap.corp.example',
+    imap_port: a.imap?.port ?? 993,
+    imap_secure: !a.imap,
+    imap_user: a.imap?.user ?? a.email,
+    imap_password_enc: a.imap ? PasswordCipher.fromBase64Key(TEST_KEY).encrypt(a.imap.password) : 'v1:none',
     folders: '[]',
     kind: a.kind ?? 'personal',
     sharing: a.sharing ?? 'everything',
     suggest_leads: a.suggestLeads ?? false,
-    // no IMAP server behind these: the scheduler must leave them alone
+    // the tests sync by hand; the scheduler of a test backend must leave them alone
     sync_enabled: false,
     aliases: JSON.stringify(a.aliases ?? []),
     version: 1,
