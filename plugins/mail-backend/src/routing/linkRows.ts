@@ -36,12 +36,19 @@ export async function replaceMatches(db: Knex | Knex.Transaction, messageId: str
   await db('mail_message_contacts').where({ message_id: messageId }).delete();
   await db('mail_message_customers').where({ message_id: messageId }).delete();
   if (matches.length) {
-    await db('mail_message_customers').insert(matches.map(m => ({ message_id: messageId, customer_id: m.customerId, source: m.source })));
+    // a concurrent routing of the same message (hook and scheduler) writes the same rows: either set is right
+    await db('mail_message_customers')
+      .insert(matches.map(m => ({ message_id: messageId, customer_id: m.customerId, source: m.source })))
+      .onConflict(['message_id', 'customer_id'])
+      .ignore();
   }
   const contacts = new Map<string, string>();
   for (const m of matches) for (const c of m.contactIds) contacts.set(c, m.customerId);
   if (contacts.size) {
-    await db('mail_message_contacts').insert([...contacts].map(([contactId, customerId]) => ({ message_id: messageId, contact_id: contactId, customer_id: customerId })));
+    await db('mail_message_contacts')
+      .insert([...contacts].map(([contactId, customerId]) => ({ message_id: messageId, contact_id: contactId, customer_id: customerId })))
+      .onConflict(['message_id', 'contact_id'])
+      .ignore();
   }
 }
 
