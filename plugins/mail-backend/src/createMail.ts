@@ -20,6 +20,7 @@ import { MailboxAccess, OrgSource } from './service/MailboxAccess';
 import type { ParsedMessageHook } from './service/hooks';
 import { installRouting } from './routing';
 import { installCompose } from './compose';
+import { registerWebmail } from './webmail';
 import { SyncRunner } from './service/SyncRunner';
 import type { MailJob } from './service/scheduleMailTasks';
 import type { MailSyncResult } from '@cocrm/plugin-mail-common';
@@ -99,6 +100,7 @@ export function createMail(env: MailEnvironment): MailServices {
   };
   runner.providers.imap = accountId => mail.sync.syncAccount(accountId);
   // after-parse hooks, in order: search text, then threads and routing (each pushes itself here)
+  registerWebmail(mail);
   installRouting(mail);
   installCompose(mail);
   return mail;

@@ -6,6 +6,8 @@ import type { MailServices } from './createMail';
 import { accountRoutes } from './routes/accountRoutes';
 import { routingRoutes } from './routes/routingRoutes';
 import { composeRoutes } from './routes/composeRoutes';
+import { webmailRoutes } from './routes/webmailRoutes';
+import { knowledgeRoutes } from './routes/knowledgeRoutes';
 
 /**
  * The mail HTTP API, one router per area (accounts, webmail, compose,
@@ -18,6 +20,8 @@ export async function createRouter(deps: { mail: MailServices; httpAuth: HttpAut
   router.use(accountRoutes(deps));
   router.use(routingRoutes(deps));
   router.use(composeRoutes(deps));
+  router.use(webmailRoutes(deps));
+  router.use(knowledgeRoutes(deps));
   router.use(mailErrorHandler);
   return router;
 }

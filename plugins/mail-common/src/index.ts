@@ -11,3 +11,4 @@ export * from './recordMessageId';
 export * from './routing';
 export * from './compose';
 export * from './graph';
+export * from './webmail';

@@ -52,6 +52,11 @@ const zh = {
   forwardSubject: '主题：',
   forwardTo: '收件人：',
   forwardCc: '抄送：',
+  // webmail read (helper W)
+  folderNotFound: '文件夹不存在或无权查看',
+  knowledgeNotFound: '知识条目不存在或无权查看',
+  messageNotParsed: '邮件尚未解析成功，暂不能转为知识',
+  noSubject: '（无主题）',
 };
 
 export type MailMessageKey = keyof typeof zh;
@@ -107,6 +112,11 @@ const en: Record<MailMessageKey, string> = {
   forwardSubject: 'Subject: ',
   forwardTo: 'To: ',
   forwardCc: 'Cc: ',
+  // webmail read (helper W)
+  folderNotFound: 'The folder does not exist or you may not see it',
+  knowledgeNotFound: 'The knowledge item does not exist or you may not see it',
+  messageNotParsed: 'This message has not been parsed successfully and cannot be saved as knowledge yet',
+  noSubject: '(no subject)',
 };
 
 const catalog = messageCatalog(zh, en);
