@@ -5,7 +5,8 @@ import { ConfigReader } from '@backstage/config';
 import { TestDatabaseId } from '@backstage/backend-test-utils';
 import { databases, mail, migratedDatabase } from '../__testUtils__/mailTestBed';
 import { FakeGraph, graphConfig } from './__testUtils__/fakeGraph';
-import { createGraph, GraphSender, GraphSendError } from '.';
+import { SendRefusedError } from '../compose/AccountTransport';
+import { createGraph, GraphAccountTransport, GraphSender, GraphSendError } from '.';
 
 jest.setTimeout(60_000);
 
@@ -145,11 +146,28 @@ describe.each(databases.eachSupportedId())('Microsoft 365 send on %s', (database
 
     const repeat = await sender.send(accountId, mime('lost@corp.example'), envelope, { draftId });
     expect(repeat).toEqual({ draftId, alreadySent: true });
-    expect(fake.count('POST', '/send')).toBe(2);
+    // the draft is looked up before sending again: gone (404) means it went out
+    expect(fake.requests.filter(r => r.method === 'GET' && r.path.endsWith(`/messages/${draftId}`))).toHaveLength(1);
+    expect(fake.count('POST', '/send')).toBe(1);
     expect(fake.count('POST', `/users/${fake.mailbox}/messages`)).toBe(1);
     expect(fake.sent).toHaveLength(1);
     // and the mailbox can say so by Message-ID when no draft id was kept
     expect(await sender.locate(accountId, '<lost@corp.example>')).toEqual({ sent: true, draftId: null });
+  });
+
+  it('counts a 404 to the repeated send request itself as sent (sent between the lookup and the request)', async () => {
+    let draftId: string | null = null;
+    fake.fail({ method: 'POST', pathEndsWith: '/send', status: 503 });
+    await expect(
+      sender.send(accountId, mime('race@corp.example'), envelope, {
+        onDraftCreated: async id => {
+          draftId = id;
+        },
+      }),
+    ).rejects.toMatchObject({ outcome: 'notSent' });
+    fake.fail({ method: 'POST', pathEndsWith: '/send', status: 404 });
+    expect(await sender.send(accountId, mime('race@corp.example'), envelope, { draftId })).toEqual({ draftId, alreadySent: true });
+    expect(fake.count('POST', '/send')).toBe(2);
   });
 
   it('does not retry draft creation either: a throttled create leaves no draft and no mail', async () => {
@@ -160,6 +178,65 @@ describe.each(databases.eachSupportedId())('Microsoft 365 send on %s', (database
     expect(fake.count('POST', `/users/${fake.mailbox}/messages`)).toBe(1);
     expect(fake.count('POST', '/send')).toBe(0);
     expect(fake.sent).toHaveLength(0);
+  });
+
+  describe("as the outbox's transport (no Graph state kept by the outbox)", () => {
+    let transport: GraphAccountTransport;
+    beforeEach(() => {
+      transport = createGraph(mail(knex), config)!.transport;
+    });
+
+    it('sends once and says so', async () => {
+      const receipt = await transport.send(accountId, mime('o1@corp.example'), envelope);
+      expect(receipt.response).toMatch(/^Microsoft 365 accepted draft /);
+      expect(fake.sent).toHaveLength(1);
+      expect(fake.count('POST', '/send')).toBe(1);
+    });
+
+    it('refuses (retryable) on 429/503 and finds its own draft on the retry: one draft, one mail', async () => {
+      fake.fail({ method: 'POST', pathEndsWith: '/send', status: 429, headers: { 'Retry-After': '5' } });
+      await expect(transport.send(accountId, mime('o2@corp.example'), envelope)).rejects.toBeInstanceOf(SendRefusedError);
+      expect(fake.count('POST', '/send')).toBe(1);
+      expect(fake.sent).toHaveLength(0);
+
+      await transport.send(accountId, mime('o2@corp.example'), envelope);
+      expect(fake.count('POST', `/users/${fake.mailbox}/messages`)).toBe(1);
+      expect(fake.sent).toHaveLength(1);
+    });
+
+    it('a lost answer to the draft creation leaves a draft, which the retry completes (Bcc) and sends: no second draft', async () => {
+      fake.fail({ method: 'POST', pathEndsWith: `/users/${fake.mailbox}/messages`, handleThenDrop: true });
+      const withBcc = { ...envelope, to: [...envelope.to, 'audit@corp.example'] };
+      await expect(transport.send(accountId, mime('o3@corp.example'), withBcc)).rejects.toBeInstanceOf(SendRefusedError);
+      expect(fake.inFolder('drafts')).toHaveLength(1);
+
+      await transport.send(accountId, mime('o3@corp.example'), withBcc);
+      expect(fake.count('POST', `/users/${fake.mailbox}/messages`)).toBe(1);
+      expect(fake.sent).toHaveLength(1);
+      expect(fake.draft(fake.inFolder('sentitems')[0])?.bcc).toEqual(['audit@corp.example']);
+    });
+
+    it('a lost answer to send is uncertain, not refused; the confirmed resend finds it sent and sends nothing', async () => {
+      fake.fail({ method: 'POST', pathEndsWith: '/send', handleThenDrop: true });
+      const lost = await transport.send(accountId, mime('o4@corp.example'), envelope).then(
+        () => undefined,
+        e => e,
+      );
+      expect(lost).toBeDefined();
+      expect(lost).not.toBeInstanceOf(SendRefusedError);
+      expect(fake.sent).toHaveLength(1);
+
+      const receipt = await transport.send(accountId, mime('o4@corp.example'), envelope);
+      expect(receipt.response).toMatch(/already holds <o4@corp.example> as sent/);
+      expect(fake.count('POST', '/send')).toBe(1);
+      expect(fake.sent).toHaveLength(1);
+    });
+
+    it('a 504 on send is uncertain as well: one send request, never repeated by itself', async () => {
+      fake.fail({ method: 'POST', pathEndsWith: '/send', status: 504 });
+      await expect(transport.send(accountId, mime('o5@corp.example'), envelope)).rejects.toMatchObject({ outcome: 'uncertain' });
+      expect(fake.count('POST', '/send')).toBe(1);
+    });
   });
 
   it('refuses accounts that are not Microsoft 365 mailboxes', async () => {

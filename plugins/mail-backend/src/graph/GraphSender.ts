@@ -51,7 +51,7 @@ interface Recipient {
   emailAddress?: { address?: string };
 }
 
-interface CreatedDraft {
+interface DraftRecipients {
   id: string;
   toRecipients?: Recipient[];
   ccRecipients?: Recipient[];
@@ -60,6 +60,12 @@ interface CreatedDraft {
 
 const seg = encodeURIComponent;
 const addressesOf = (list: Recipient[] | undefined) => (list ?? []).map(r => r.emailAddress?.address?.toLowerCase()).filter((a): a is string => !!a);
+
+/** Before the send request nothing can have gone out, whatever the answer was. */
+function refused(e: unknown): GraphSendError {
+  const err = sendError(e);
+  return new GraphSendError('notSent', err.httpStatus, err.reason, err.retryAfterMs);
+}
 
 function sendError(e: unknown): GraphSendError {
   const status = graphStatus(e);
@@ -93,12 +99,14 @@ export class GraphSender {
     if (draftId === null) {
       draftId = await this.createDraft(mailbox, mime, envelope);
       await options.onDraftCreated?.(draftId);
+    } else if (!(await this.completeDraft(mailbox, draftId, envelope))) {
+      // a sent draft no longer exists as a draft
+      return { draftId, alreadySent: true };
     }
     try {
       await this.deps.client.api(`/users/${seg(mailbox)}/messages/${seg(draftId)}/send`).header('Prefer', 'IdType="ImmutableId"').post(null);
       return { draftId, alreadySent: false };
     } catch (e) {
-      // a sent draft no longer exists as a draft
       if (repeat && graphStatus(e) === 404) return { draftId, alreadySent: true };
       throw sendError(e);
     }
@@ -129,32 +137,52 @@ export class GraphSender {
   }
 
   private async createDraft(mailbox: string, mime: Buffer, envelope: GraphEnvelope): Promise<string> {
-    const client = this.deps.client;
-    let draft: CreatedDraft;
+    let draft: DraftRecipients;
     try {
-      draft = await client
+      draft = await this.deps.client
         .api(`/users/${seg(mailbox)}/messages`)
         .header('Prefer', 'IdType="ImmutableId"')
         .header('Content-Type', 'text/plain')
         .post(mime.toString('base64'));
     } catch (e) {
       // a lost answer here at worst leaves an unsent draft behind: never a second mail
-      const err = sendError(e);
-      throw new GraphSendError('notSent', err.httpStatus, err.reason, err.retryAfterMs);
+      throw refused(e);
     }
-    // Bcc lives only in the envelope when the MIME was built without its header
+    await this.addMissingRecipients(mailbox, draft, envelope);
+    return draft.id;
+  }
+
+  /**
+   * A draft from an earlier attempt may have missed its Bcc (that attempt
+   * failed in between): complete it before sending. False when it is gone.
+   */
+  private async completeDraft(mailbox: string, draftId: string, envelope: GraphEnvelope): Promise<boolean> {
+    let draft: DraftRecipients;
+    try {
+      draft = await this.deps.client
+        .api(`/users/${seg(mailbox)}/messages/${seg(draftId)}`)
+        .header('Prefer', 'IdType="ImmutableId"')
+        .select('id,toRecipients,ccRecipients,bccRecipients')
+        .get();
+    } catch (e) {
+      if (graphStatus(e) === 404) return false;
+      throw refused(e);
+    }
+    await this.addMissingRecipients(mailbox, draft, envelope);
+    return true;
+  }
+
+  /** Bcc lives only in the envelope when the MIME was built without its header. */
+  private async addMissingRecipients(mailbox: string, draft: DraftRecipients, envelope: GraphEnvelope): Promise<void> {
     const visible = new Set([...addressesOf(draft.toRecipients), ...addressesOf(draft.ccRecipients), ...addressesOf(draft.bccRecipients)]);
     const missing = [...new Set(envelope.to.map(a => a.toLowerCase()))].filter(a => !visible.has(a));
-    if (missing.length) {
-      try {
-        await client.api(`/users/${seg(mailbox)}/messages/${seg(draft.id)}`).patch({
-          bccRecipients: [...(draft.bccRecipients ?? []), ...missing.map(address => ({ emailAddress: { address } }))],
-        });
-      } catch (e) {
-        const err = sendError(e);
-        throw new GraphSendError('notSent', err.httpStatus, err.reason, err.retryAfterMs);
-      }
+    if (!missing.length) return;
+    try {
+      await this.deps.client.api(`/users/${seg(mailbox)}/messages/${seg(draft.id)}`).patch({
+        bccRecipients: [...(draft.bccRecipients ?? []), ...missing.map(address => ({ emailAddress: { address } }))],
+      });
+    } catch (e) {
+      throw refused(e);
     }
-    return draft.id;
   }
 }

@@ -4,6 +4,7 @@ import { AccountStore } from '../database/AccountStore';
 import { StreamingMessageParser } from '../mime/MessageParser';
 import { GraphClients, GraphRetryOptions, createGraphClients } from './graphClients';
 import { GraphFlagPusher } from './GraphFlagPusher';
+import { GraphAccountTransport } from './GraphAccountTransport';
 import { readGraphSettings } from './graphSettings';
 import { GraphSender } from './GraphSender';
 import { GraphStore } from './GraphStore';
@@ -13,6 +14,7 @@ export { GraphSyncService } from './GraphSyncService';
 export type { GraphSyncOptions } from './GraphSyncService';
 export { GraphSender, GraphSendError } from './GraphSender';
 export { GraphFlagPusher } from './GraphFlagPusher';
+export { GraphAccountTransport } from './GraphAccountTransport';
 export type { GraphEnvelope, GraphSendOptions, GraphSendResult } from './GraphSender';
 export type { GraphRetryOptions } from './graphClients';
 export { readGraphSettings } from './graphSettings';
@@ -21,6 +23,8 @@ export type { GraphSettings } from './graphSettings';
 export interface GraphServices {
   sync: GraphSyncService;
   sender: GraphSender;
+  /** the outbox's transport for provider 'graph' (OutboxService.setGraphTransport) */
+  transport: GraphAccountTransport;
   /** a SyncTask for the runner's `before` list: the webmail's flag changes of Graph accounts, pushed to Microsoft 365 */
   flagPusher: GraphFlagPusher;
   clients: GraphClients;
@@ -58,9 +62,11 @@ export function createGraph(
     },
     options.sync,
   );
+  const sender = new GraphSender({ accounts, client: clients.write });
   return {
     sync,
-    sender: new GraphSender({ accounts, client: clients.write }),
+    sender,
+    transport: new GraphAccountTransport(sender),
     flagPusher: new GraphFlagPusher({ knex: mail.env.knex, client: clients.read, logger }),
     clients,
   };

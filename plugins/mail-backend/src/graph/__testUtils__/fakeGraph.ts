@@ -17,6 +17,8 @@ interface FakeMessage {
   flagged: boolean;
   isDraft: boolean;
   receivedDateTime: string;
+  to: string[];
+  cc: string[];
   bcc: string[];
 }
 
@@ -94,6 +96,8 @@ export class FakeGraph {
       flagged: false,
       isDraft: false,
       receivedDateTime: options.receivedDateTime ?? '2026-03-01T08:00:00Z',
+      to: [],
+      cc: [],
       bcc: [],
     });
     this.touch(folderId, id);
@@ -214,13 +218,18 @@ export class FakeGraph {
       const draft = this.messages.get(id)!;
       draft.isDraft = true;
       const header = (name: string) => new RegExp(`^${name}: (.*)$`, 'mi').exec(raw.toString('latin1'))?.[1] ?? '';
-      const recipients = (value: string) =>
+      const addresses = (value: string) =>
         value
           .split(',')
           .map(a => /<([^>]+)>/.exec(a)?.[1] ?? a.trim())
-          .filter(Boolean)
-          .map(address => ({ emailAddress: { address } }));
-      return HttpResponse.json({ id, isDraft: true, toRecipients: recipients(header('To')), ccRecipients: recipients(header('Cc')), bccRecipients: [] }, { status: 201 });
+          .filter(Boolean);
+      draft.to = addresses(header('To'));
+      draft.cc = addresses(header('Cc'));
+      return HttpResponse.json({ isDraft: true, ...this.recipients(draft) }, { status: 201 });
+    }
+    if (method === 'GET' && rest[0] === 'messages' && rest.length === 2) {
+      const m = this.messages.get(rest[1]);
+      return m ? HttpResponse.json({ isDraft: m.isDraft, ...this.recipients(m) }) : this.error(404, 'ErrorItemNotFound');
     }
     if (method === 'PATCH' && rest[0] === 'messages' && rest.length === 2) {
       const m = this.messages.get(rest[1]);
@@ -243,10 +252,15 @@ export class FakeGraph {
       this.remove(m.id);
       this.sent.push(m.raw);
       const sentId = this.deliver(m.raw, 'sentitems', { isRead: true });
-      this.messages.get(sentId)!.bcc = m.bcc;
+      Object.assign(this.messages.get(sentId)!, { to: m.to, cc: m.cc, bcc: m.bcc });
       return new HttpResponse(null, { status: 202 });
     }
     return this.error(400, 'UnknownRequest');
+  }
+
+  private recipients(m: FakeMessage) {
+    const list = (addresses: string[]) => addresses.map(address => ({ emailAddress: { address } }));
+    return { id: m.id, toRecipients: list(m.to), ccRecipients: list(m.cc), bccRecipients: list(m.bcc) };
   }
 
   private item(m: FakeMessage) {
