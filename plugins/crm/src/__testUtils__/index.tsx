@@ -182,6 +182,7 @@ export function fakeCrmApi(overrides: Partial<FakeCrmApi> = {}): FakeCrmApi {
     downloadContractAttachment: jest.fn(),
     deleteContractAttachment: jest.fn(async () => undefined),
     getApproval: jest.fn(),
+    listContactMail: jest.fn(empty),
     ...overrides,
   };
   return api;

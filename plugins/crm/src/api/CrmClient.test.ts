@@ -40,6 +40,12 @@ describe('CrmClient', () => {
     expect(fetch.mock.calls[1][0]).toBe('http://localhost:7007/api/workflow/instances/i%2F1');
   });
 
+  it("reads a contact's mail from the mail plugin, paged", async () => {
+    const { c, fetch } = client({ status: 200, body: { items: [], totalCount: 0, page: 1, pageSize: 10 } });
+    await c.listContactMail('p/1', { page: 1, pageSize: 10 });
+    expect(fetch.mock.calls[0][0]).toBe('http://localhost:7007/api/mail/routed/contacts/p%2F1?page=1&pageSize=10');
+  });
+
   it('builds list queries and sends Accept-Language', async () => {
     const { c, fetch } = client({ status: 200, body: { items: [], totalCount: 0, page: 0, pageSize: 25 } }, 'en');
     await c.listCustomers({ page: 1, pageSize: 25, sort: 'name', order: 'asc', level: ['A', 'B'], q: '', deleted: true });

@@ -20,6 +20,7 @@ import type {
   Page,
   PageQuery,
   RelationStrength,
+  RoutedMailEntry,
   TimelinePage,
   Visit,
   VisitInput,
@@ -108,6 +109,8 @@ export interface CrmApi {
   deleteContractAttachment(id: string, attachmentId: string): Promise<void>;
   /** An approval (审批单) with its nodes, tasks and history, from the workflow plugin, as the signed-in user may see it. */
   getApproval(instanceId: string): Promise<InstanceDetail>;
+  /** Mail routed to a contact, from the mail plugin, as far as the signed-in user may read it (newest first). */
+  listContactMail(contactId: string, query?: { page?: number; pageSize?: number }): Promise<Page<RoutedMailEntry>>;
 }
 
 export const crmApiRef = createApiRef<CrmApi>({ id: 'plugin.crm.api' });
@@ -275,5 +278,13 @@ export class CrmClient implements CrmApi {
   }
   getApproval(instanceId: string) {
     return this.request<InstanceDetail>('GET', `/instances/${this.id(instanceId)}`, undefined, { pluginId: 'workflow' });
+  }
+  listContactMail(contactId: string, query: { page?: number; pageSize?: number } = {}) {
+    return this.request<Page<RoutedMailEntry>>(
+      'GET',
+      `/routed/contacts/${this.id(contactId)}${toQueryString({ page: query.page ?? 0, pageSize: query.pageSize ?? 10 })}`,
+      undefined,
+      { pluginId: 'mail' },
+    );
   }
 }

@@ -25,6 +25,7 @@ import { useUserNames } from '../common/users';
 import { formatFieldValue } from '../common/values';
 import { VisitsTable } from '../visits/VisitsTable';
 import { ContactFormDialog } from './ContactFormDialog';
+import { ContactMailSection } from './ContactMailSection';
 
 const FIELDS: (keyof Contact)[] = [
   'gender',
@@ -140,6 +141,7 @@ export function ContactPage() {
             ))}
         </Grid>
       </Paper>
+      {!contact.deletedAt && <ContactMailSection contactId={contact.id} />}
       {showVisits && (
         <>
           <Typography variant="h6" sx={{ mb: 1 }}>

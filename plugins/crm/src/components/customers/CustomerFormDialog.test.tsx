@@ -138,6 +138,61 @@ describe('CustomerFormDialog', () => {
     expect(onReload).toHaveBeenCalled();
   });
 
+  describe('邮箱域名', () => {
+    it('turns typed and pasted domains into normalised chips and sends them with what is still typed', async () => {
+      const { api } = await renderForm();
+      fireEvent.change(input('crm-field-name'), { target: { value: '华信控股集团有限公司' } });
+      await userEvent.type(input('crm-field-mailDomains'), 'HuaXin-Group.com.cn{enter}');
+      // a pasted list with a full-width comma, the last part still being typed
+      fireEvent.change(input('crm-field-mailDomains'), { target: { value: 'huaxin.cn，ＨＸ-Tech.com, huaxin-holdings' } });
+      expect(screen.getAllByTestId('crm-mail-domain-chip').map(c => c.textContent)).toEqual(['huaxin-group.com.cn', 'huaxin.cn', 'hx-tech.com']);
+      expect(input('crm-field-mailDomains').value).toBe('huaxin-holdings');
+      await userEvent.type(input('crm-field-mailDomains'), '.com');
+      fireEvent.click(screen.getByTestId('crm-customer-submit'));
+      await waitFor(() => expect(api.createCustomer).toHaveBeenCalledTimes(1));
+      expect(api.createCustomer.mock.calls[0][0].mailDomains).toEqual(['huaxin-group.com.cn', 'huaxin.cn', 'hx-tech.com', 'huaxin-holdings.com']);
+    });
+
+    it('refuses a free-mail domain in Chinese on the field, before asking the server', async () => {
+      const { api } = await renderForm();
+      fireEvent.change(input('crm-field-name'), { target: { value: '测试公司' } });
+      await userEvent.type(input('crm-field-mailDomains'), 'huaxin.cn,QQ.com,');
+      fireEvent.click(screen.getByTestId('crm-customer-submit'));
+      expect(await screen.findByText('qq.com 是公共邮箱域名，不能用于识别客户')).toBeInTheDocument();
+      expect(input('crm-field-mailDomains')).toHaveAttribute('aria-invalid', 'true');
+      const chips = screen.getAllByTestId('crm-mail-domain-chip');
+      expect(chips[1].className).toMatch(/MuiChip-colorError/);
+      expect(chips[0].className).not.toMatch(/MuiChip-colorError/);
+      expect(api.createCustomer).not.toHaveBeenCalled();
+    });
+
+    it("shows the server's 409 for a domain of another customer on the field, with a link to that customer", async () => {
+      const api = fakeCrmApi({
+        updateCustomer: jest.fn().mockRejectedValue(
+          new CrmApiError(409, {
+            error: {
+              name: 'ConflictError',
+              message: '邮箱域名 huaxin.cn 已属于客户“华信控股集团有限公司”（KH000001）',
+              fields: { mailDomains: '邮箱域名 huaxin.cn 已属于客户“华信控股集团有限公司”（KH000001）' },
+              existing: { type: 'customer', id: '22222222-2222-4222-8222-222222222222', number: 'KH000001', name: '华信控股集团有限公司' },
+            },
+          }),
+        ),
+      });
+      await renderForm(api, { customer: customer({ mailDomains: ['pujiang.cn'] }) });
+      expect(screen.getAllByTestId('crm-mail-domain-chip').map(c => c.textContent)).toEqual(['pujiang.cn']);
+      await userEvent.type(input('crm-field-mailDomains'), 'huaxin.cn{enter}');
+      fireEvent.click(screen.getByTestId('crm-customer-submit'));
+      await waitFor(() => expect(api.updateCustomer).toHaveBeenCalledTimes(1));
+      expect(api.updateCustomer.mock.calls[0][1].mailDomains).toEqual(['pujiang.cn', 'huaxin.cn']);
+      expect(await screen.findAllByText('邮箱域名 huaxin.cn 已属于客户“华信控股集团有限公司”（KH000001）')).not.toHaveLength(0);
+      expect(input('crm-field-mailDomains')).toHaveAttribute('aria-invalid', 'true');
+      expect(screen.getByTestId('crm-duplicate-link')).toHaveAttribute('href', '/crm/customers/22222222-2222-4222-8222-222222222222');
+      // a stale-version prompt would be wrong here: the record is not stale
+      expect(screen.queryByTestId('crm-stale-alert')).toBeNull();
+    });
+  });
+
   describe('field rules', () => {
     it('shows a read-only field disabled with a hint and does not send it', async () => {
       const api = fakeCrmApi({ getAccess: jest.fn(async () => accessView({ readOnly: { customer: ['annualRevenue', 'level'] } })) });

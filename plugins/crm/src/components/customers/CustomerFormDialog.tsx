@@ -48,6 +48,7 @@ import {
   RegionSelect,
 } from '../common/selects';
 import { UserPicker, useCurrentUserRef } from '../common/users';
+import { MailDomainsField, splitMailDomains } from './MailDomainsField';
 
 interface FormState {
   name: string;
@@ -62,6 +63,9 @@ interface FormState {
   postcode: string;
   phone: string;
   website: string;
+  mailDomains: string[];
+  /** a domain still being typed, saved along with the chips */
+  mailDomainDraft: string;
   annualRevenue: string;
   foundedOn: string;
   employeeCount: string;
@@ -92,6 +96,8 @@ function initialState(c?: Customer): FormState {
     postcode: c?.postcode ?? '',
     phone: c?.phone ?? '',
     website: c?.website ?? '',
+    mailDomains: c?.mailDomains ?? [],
+    mailDomainDraft: '',
     annualRevenue: fenToYuanInput(c?.annualRevenue?.amount),
     foundedOn: c?.foundedOn ?? '',
     employeeCount: c?.employeeCount === null || c?.employeeCount === undefined ? '' : String(c.employeeCount),
@@ -147,6 +153,7 @@ export function buildCustomerInput(
     postcode: orNull(f.postcode),
     phone: orNull(f.phone),
     website: orNull(f.website),
+    mailDomains: [...f.mailDomains, ...splitMailDomains(f.mailDomainDraft)],
     annualRevenue: money('annualRevenue'),
     foundedOn: orNull(f.foundedOn),
     employeeCount,
@@ -255,6 +262,12 @@ export function CustomerFormDialog(props: CustomerFormDialogProps) {
       const { [key as string]: _drop, ...rest } = e;
       return rest;
     });
+  };
+
+  const setMailDomains = (mailDomains: string[], mailDomainDraft: string) => {
+    setForm(f => ({ ...f, mailDomains, mailDomainDraft }));
+    // a changed list makes the old per-chip messages point at the wrong chips
+    setErrors(e => Object.fromEntries(Object.entries(e).filter(([k]) => k !== 'mailDomains' && !k.startsWith('mailDomains.'))));
   };
 
   const setManagers = (refs: string[]) => {
@@ -395,6 +408,20 @@ export function CustomerFormDialog(props: CustomerFormDialogProps) {
           </Grid>
           {text('phone')}
           {text('website')}
+          {!rules.hidden('mailDomains') && (
+            <Grid item xs={12}>
+              <MailDomainsField
+                label={fieldLabel('mailDomains')}
+                value={form.mailDomains}
+                draft={form.mailDomainDraft}
+                onChange={setMailDomains}
+                disabled={rules.readOnly('mailDomains')}
+                error={fieldError(errors, 'mailDomains')}
+                itemError={i => !!errors[`mailDomains.${i}`]}
+                hint={hint('mailDomains') ?? t('customer.mailDomainsHint')}
+              />
+            </Grid>
+          )}
           {!rules.hidden('regionCode') && (
             <Grid item xs={12}>
               <Typography variant="caption" color="text.secondary">

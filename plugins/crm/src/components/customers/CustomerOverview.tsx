@@ -16,7 +16,7 @@ import { ReactNode } from 'react';
 const SECTIONS: Array<{ key: 'basic' | 'business' | 'operation' | 'relation' | 'remark'; fields: (keyof Customer)[] }> = [
   {
     key: 'basic',
-    fields: ['number', 'name', 'shortName', 'type', 'level', 'status', 'phone', 'website', 'regionCode', 'address', 'postcode'],
+    fields: ['number', 'name', 'shortName', 'type', 'level', 'status', 'phone', 'website', 'mailDomains', 'regionCode', 'address', 'postcode'],
   },
   { key: 'business', fields: ['unifiedSocialCreditCode', 'foundedOn', 'industryCode', 'industryPosition'] },
   {

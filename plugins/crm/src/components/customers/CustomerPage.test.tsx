@@ -119,6 +119,48 @@ describe('CustomerPage', () => {
     expect(screen.queryByTestId('crm-timeline-more')).toBeNull();
   });
 
+  it('shows routed mail on the timeline with its subject, snippet and a link to the conversation in the mail page', async () => {
+    const api = fakeCrmApi({
+      getTimeline: jest.fn(async () => ({
+        items: [
+          {
+            id: 'mail:m1',
+            source: 'mail',
+            kind: 'mail.in',
+            at: '2026-03-02T01:00:00.000Z',
+            actor: null,
+            title: '关于集团数字化平台的报价',
+            summary: '林总您好，附件是更新后的报价单',
+            link: { type: 'mail-thread', id: 't-1' },
+          },
+          { id: 'mail:m2', source: 'mail', kind: 'mail.out', at: '2026-03-01T01:00:00.000Z', actor: null, title: '', link: { type: 'mail-thread', id: 't 2' } },
+        ],
+        nextBefore: null,
+      })),
+    });
+    await renderInTestApp(<CrmPage />, { apis: testApis(api), mountPath: '/crm/*', initialRouteEntries: [`/crm/customers/${ID}?tab=timeline`] });
+    const timeline = await screen.findByTestId('crm-timeline');
+    const [received, sent] = within(timeline).getAllByTestId('crm-timeline-entry');
+    expect(within(received).getByText('收到邮件')).toBeInTheDocument();
+    expect(within(received).getByTestId('crm-timeline-mail-link')).toHaveAttribute('href', '/mail/threads/t-1');
+    expect(within(received).getByTestId('crm-timeline-mail-link')).toHaveTextContent('关于集团数字化平台的报价');
+    expect(within(received).getByText('林总您好，附件是更新后的报价单')).toBeInTheDocument();
+    // a mail has a sender, not a CRM actor: no 系统
+    expect(within(received).queryByText('系统')).toBeNull();
+    expect(within(received).getByTestId('MailOutlineIcon')).toBeInTheDocument();
+    expect(within(sent).getByText('发出邮件')).toBeInTheDocument();
+    expect(within(sent).getByTestId('crm-timeline-mail-link')).toHaveAttribute('href', '/mail/threads/t%202');
+    expect(within(sent).getByTestId('crm-timeline-mail-link')).toHaveTextContent('（无主题）');
+  });
+
+  it('shows the 邮箱域名 in the overview', async () => {
+    const api = fakeCrmApi({ getCustomer: jest.fn(async () => customer({ mailDomains: ['pujiang.cn', 'pj-machinery.com'] })) });
+    await renderInTestApp(<CrmPage />, { apis: testApis(api), mountPath: '/crm/*', initialRouteEntries: [`/crm/customers/${ID}`] });
+    const overview = await screen.findByTestId('crm-customer-overview');
+    expect(within(overview).getByText('邮箱域名')).toBeInTheDocument();
+    expect(within(overview).getByText('pujiang.cn、pj-machinery.com')).toBeInTheDocument();
+  });
+
   it('shows no row, not even a label, for a field hidden from the user', async () => {
     const { annualRevenue: _hidden, ...redacted } = customer();
     const api = fakeCrmApi({

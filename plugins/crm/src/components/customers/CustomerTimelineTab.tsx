@@ -12,6 +12,7 @@ import BusinessIcon from '@mui/icons-material/Business';
 import MailIcon from '@mui/icons-material/MailOutline';
 import DescriptionIcon from '@mui/icons-material/DescriptionOutlined';
 import { useApi } from '@backstage/frontend-plugin-api';
+import { mailThreadPath } from '@cocrm/plugin-crm-common';
 import type { Customer, TimelineEntry } from '@cocrm/plugin-crm-common';
 import { EmptyState, LoadingState } from '@cocrm/suite-react';
 import { crmApiRef } from '../../api/CrmClient';
@@ -83,7 +84,7 @@ export function CustomerTimelineTab({ customer, revision = 0 }: { customer: Cust
   };
 
   const kindLabel = (entry: TimelineEntry) => {
-    if (entry.source !== 'crm') return '';
+    if (entry.source !== 'crm' && entry.source !== 'mail') return '';
     const key = `timeline.kinds.${entry.kind}`;
     const label = tAny(key);
     return label === key ? '' : label;
@@ -95,8 +96,12 @@ export function CustomerTimelineTab({ customer, revision = 0 }: { customer: Cust
     if (entry.link.type === 'contact') return links.contact(entry.link.id);
     if (entry.link.type === 'visit') return `${links.customer(customer.id)}?tab=visits`;
     if (entry.link.type === 'contract') return links.contract(entry.link.id);
+    // the mail plugin's page of the conversation, outside the CRM
+    if (entry.link.type === 'mail-thread') return mailThreadPath(entry.link.id);
     return undefined;
   };
+
+  const titleOf = (entry: TimelineEntry) => (entry.source === 'mail' && !entry.title ? t('timeline.noSubject') : entry.title);
 
   if (loading && items.length === 0 && !error) return <LoadingState />;
   if (error && items.length === 0) return <ErrorState error={error} onRetry={() => setNonce(n => n + 1)} />;
@@ -112,17 +117,20 @@ export function CustomerTimelineTab({ customer, revision = 0 }: { customer: Cust
             <Box sx={{ color: 'text.secondary', pt: 0.25 }}>{iconFor(entry)}</Box>
             <Box sx={{ flex: 1, minWidth: 0 }}>
               <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap', alignItems: 'baseline' }}>
-                <Typography variant="body2" sx={{ fontWeight: 600 }}>
-                  {entry.actor ? userName(entry.actor) : t('timeline.system')}
-                </Typography>
+                {/* mail has a sender, not an actor in the CRM: the label says received or sent */}
+                {(entry.actor || entry.source !== 'mail') && (
+                  <Typography variant="body2" sx={{ fontWeight: 600 }}>
+                    {entry.actor ? userName(entry.actor) : t('timeline.system')}
+                  </Typography>
+                )}
                 {label && <Typography variant="body2">{label}</Typography>}
                 <Typography variant="body2" sx={{ wordBreak: 'break-word' }}>
                   {href ? (
-                    <Link component={RouterLink} to={href}>
-                      {entry.title}
+                    <Link component={RouterLink} to={href} data-testid={entry.source === 'mail' ? 'crm-timeline-mail-link' : undefined}>
+                      {titleOf(entry)}
                     </Link>
                   ) : (
-                    entry.title
+                    titleOf(entry)
                   )}
                 </Typography>
                 {entry.amount && (
