@@ -27,6 +27,11 @@ export const OrgSource = {
 
 const transform = createConditionTransformer(mailboxRuleset);
 
+/** A fresh subquery of readable mailbox ids each time (one builder must not serve two queries). */
+export interface ReadableAccounts {
+  clone(): Knex.QueryBuilder;
+}
+
 function userOf(credentials: BackstageCredentials): string | undefined {
   const p = credentials.principal as { type?: string; userEntityRef?: string };
   return p.type === 'user' ? p.userEntityRef : undefined;
@@ -74,8 +79,12 @@ export class MailboxAccess {
     return org.users.get(userRef)?.departments[0] ?? null;
   }
 
-  /** A query of the ids of live mailboxes the caller may read (mail) or manage (settings, `purpose: 'settings'`). */
-  async readableAccountsQuery(credentials: BackstageCredentials, purpose: 'mail' | 'settings' = 'mail'): Promise<Knex.QueryBuilder> {
+  /**
+   * The ids of live mailboxes the caller may read (mail) or see the settings of
+   * (`purpose: 'settings'`), as a subquery for SQL: `whereIn('account_id', scope.clone())`.
+   * Wrapped, because a knex builder is thenable: awaiting it would run it.
+   */
+  async readableAccountsQuery(credentials: BackstageCredentials, purpose: 'mail' | 'settings' = 'mail'): Promise<ReadableAccounts> {
     const { knex } = this.deps;
     const user = userOf(credentials);
     const departments = user ? await this.departmentsOf(user) : [];
@@ -106,19 +115,19 @@ export class MailboxAccess {
         b.orWhere(s => whereMailboxInScope(s, criteria, 'ma'));
       }
     });
-    return qb;
+    return { clone: () => qb.clone() };
   }
 
   /** Ids of the mailboxes whose mail the caller may read. */
   async readableAccountIds(credentials: BackstageCredentials, purpose: 'mail' | 'settings' = 'mail'): Promise<string[]> {
-    const rows: Array<{ id: string }> = await this.readableAccountsQuery(credentials, purpose);
+    const rows: Array<{ id: string }> = await (await this.readableAccountsQuery(credentials, purpose)).clone();
     return rows.map(r => r.id);
   }
 
   /** Throws 404 (not 403: ids do not leak) unless the caller may read the mailbox's mail. */
   async assertReadable(credentials: BackstageCredentials, accountId: string): Promise<void> {
     const q = await this.readableAccountsQuery(credentials);
-    const found = await q.andWhere('ma.id', accountId).first();
+    const found = await q.clone().andWhere('ma.id', accountId).first();
     if (!found) throw new MailError(404, 'accountNotFound');
   }
 
