@@ -215,9 +215,12 @@ export class GraphStore {
 
   /** Raw first, then the logical message once per key (same key function as IMAP, so both providers share messages). */
   private async storeMessage(trx: Knex.Transaction, raw: Buffer, receivedAt: Date): Promise<{ id: string; pending: boolean }> {
+    const key = messageKey(raw);
+    // Exchange rewrites headers per mailbox (a sent item is not the bytes we sent): a known message keeps its first raw
+    const existing = await trx('mail_messages').where({ message_key: key }).first('id', 'parse_status');
+    if (existing) return { id: String(existing.id), pending: existing.parse_status === 'pending' };
     const ref = rawRef(raw);
     await this.raw.put(trx, ref, raw);
-    const key = messageKey(raw);
     await trx('mail_messages')
       .insert({
         id: randomUUID(),

@@ -198,7 +198,8 @@ describe.each(databases.eachSupportedId())('Microsoft 365 sync on %s', (database
   it('syncs the inbox and sent items by default; the same mail in both is one message with two copies', async () => {
     const shared = corpus.plain('both@customer.example');
     fake.deliver(shared, 'inbox');
-    fake.deliver(shared, 'sentitems', { isRead: true });
+    // Exchange's copy of the same mail in another folder need not be the same bytes
+    fake.deliver(Buffer.concat([Buffer.from('X-MS-Exchange-Organization-SCL: -1\r\n'), shared]), 'sentitems', { isRead: true });
     fake.deliver(corpus.plain('only-sent@corp.example'), 'sentitems', { isRead: true });
     const { graph: g } = graph();
     const accountId = await graphAccount(knex, fake.mailbox, []);
