@@ -20,6 +20,7 @@ import { MailboxAccess, OrgSource } from './service/MailboxAccess';
 import type { ParsedMessageHook } from './service/hooks';
 import { installRouting } from './routing';
 import { installCompose } from './compose';
+import { installGraph } from './graph';
 import { registerWebmail } from './webmail';
 import { SyncRunner } from './service/SyncRunner';
 import type { MailJob } from './service/scheduleMailTasks';
@@ -103,5 +104,6 @@ export function createMail(env: MailEnvironment): MailServices {
   registerWebmail(mail);
   installRouting(mail);
   installCompose(mail);
+  installGraph(mail);
   return mail;
 }

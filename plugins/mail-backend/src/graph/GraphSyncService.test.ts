@@ -2,14 +2,16 @@ import { randomUUID } from 'crypto';
 import type { Knex } from 'knex';
 import { setupServer } from 'msw/node';
 import { ConfigReader } from '@backstage/config';
-import { TestDatabaseId } from '@backstage/backend-test-utils';
+import { TestDatabaseId, mockServices } from '@backstage/backend-test-utils';
+import { createMail } from '../createMail';
+import { PasswordCipher } from '../service/PasswordCipher';
 import { DatabaseRawStore, RawStore } from '../database/RawStore';
 import { rawRef } from '../mime/messageKey';
 import { MessageParser, StreamingMessageParser } from '../mime/MessageParser';
 import { corpus } from '../__testUtils__/corpus';
-import { databases, mail, migratedDatabase, requiredDatabases } from '../__testUtils__/mailTestBed';
+import { TEST_KEY, databases, mail, migratedDatabase, requiredDatabases } from '../__testUtils__/mailTestBed';
 import { FakeGraph, graphConfig } from './__testUtils__/fakeGraph';
-import { createGraph, GraphServices } from '.';
+import { createGraph, graphOf, GraphServices } from '.';
 
 jest.setTimeout(60_000);
 
@@ -402,5 +404,20 @@ describe('createGraph', () => {
   it('is undefined without mail.microsoft', async () => {
     const knex = await migratedDatabase('SQLITE_3');
     expect(createGraph(mail(knex), new ConfigReader({ mail: {} }))).toBeUndefined();
+    expect(graphOf(mail(knex))).toBeUndefined();
+  });
+
+  it('is installed by createMail when configured: 立即同步 of a Graph account runs the Graph sync, flag pushes run before it', async () => {
+    const knex = await migratedDatabase('SQLITE_3');
+    const fake = new FakeGraph();
+    server.use(...fake.handlers());
+    fake.deliver(corpus.plain('wired@customer.example'));
+    const services = createMail({ knex, cipher: PasswordCipher.fromBase64Key(TEST_KEY), logger: mockServices.logger.mock(), config });
+    expect(graphOf(services)).toBeDefined();
+    expect(services.runner.before.map(t => t.name)).toContain('graph-flag-push');
+    const accountId = await graphAccount(knex, fake.mailbox, ['inbox']);
+    const result = await services.syncNow(accountId);
+    expect(result?.folders).toEqual([expect.objectContaining({ path: 'inbox', added: 1 })]);
+    expect(await rowCounts(knex)).toEqual({ messages: 1, copies: 1, raw: 1 });
   });
 });

@@ -1,5 +1,6 @@
 import type { Config } from '@backstage/config';
 import type { MailServices } from '../createMail';
+import { composeOf } from '../compose';
 import { AccountStore } from '../database/AccountStore';
 import { StreamingMessageParser } from '../mime/MessageParser';
 import { GraphClients, GraphRetryOptions, createGraphClients } from './graphClients';
@@ -70,4 +71,30 @@ export function createGraph(
     flagPusher: new GraphFlagPusher({ knex: mail.env.knex, client: clients.read, logger }),
     clients,
   };
+}
+
+const installed = new WeakMap<MailServices, GraphServices>();
+
+/**
+ * Registers Microsoft 365 on the mail services when `mail.microsoft` is
+ * configured: the sync of provider 'graph' accounts (scheduler and 立即同步),
+ * the push of webmail flag changes before each sync, and the outbox's
+ * transport. Without the config Graph accounts fail with graphNotConfigured.
+ */
+export function installGraph(mail: MailServices, options: { retry?: GraphRetryOptions; sync?: GraphSyncOptions } = {}): GraphServices | undefined {
+  const graph = createGraph(mail, mail.env.config, options);
+  if (!graph) return undefined;
+  mail.runner.providers.graph = accountId => graph.sync.syncAccount(accountId);
+  const before = mail.runner.before;
+  const i = before.findIndex(t => t.name === graph.flagPusher.name);
+  if (i >= 0) before[i] = graph.flagPusher;
+  else before.push(graph.flagPusher);
+  composeOf(mail).outbox.setGraphTransport(graph.transport);
+  installed.set(mail, graph);
+  return graph;
+}
+
+/** The Graph services installed on these mail services (e.g. to try a mailbox before saving it: `sync.checkMailbox`). */
+export function graphOf(mail: MailServices): GraphServices | undefined {
+  return installed.get(mail);
 }
