@@ -50,7 +50,11 @@ const parseJson = <T>(v: unknown, fallback: T): T => {
 export function cleanFilename(raw: string | undefined): string {
   const base = path.posix.basename(path.win32.basename(raw ?? ''));
   // control characters would break MIME headers; the rest (Chinese included) is fine
-  return base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, MAX_FILENAME_LENGTH);
+  return [...base]
+    .filter(ch => ch.charCodeAt(0) > 0x1f && ch.charCodeAt(0) !== 0x7f)
+    .join('')
+    .trim()
+    .slice(0, MAX_FILENAME_LENGTH);
 }
 
 /**

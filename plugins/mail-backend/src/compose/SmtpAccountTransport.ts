@@ -59,29 +59,41 @@ export class SmtpAccountTransport implements AccountTransport {
       logger: false,
       debug: false,
     });
-    // errors also arrive as events; unhandled they would crash the process
-    connection.on('error', () => undefined);
+    const authenticate = !!(login.user && login.password);
+    let phase: 'connect' | 'login' | 'send' = 'connect';
     try {
-      await new Promise<void>((resolve, reject) => {
-        connection.connect(err => (err ? reject(new SendRefusedError(describe(err))) : resolve()));
-      });
-      if (login.user && login.password) {
-        await new Promise<void>((resolve, reject) => {
-          connection.login({ credentials: { user: login.user!, pass: login.password! } }, err =>
-            err ? reject(new SendRefusedError(describe(err), 'smtpLoginFailed')) : resolve(),
-          );
-        });
-      }
       return await new Promise<SendReceipt>((resolve, reject) => {
-        connection.send({ from: envelope.from, to: envelope.to }, mime, (err, info) => {
+        // nodemailer reports connection failures as 'error' events, not through the callbacks
+        const fail = (err: SmtpError) => {
+          if (phase === 'send') reject(refusedBeforeAcceptance(err) ? new SendRefusedError(describe(err)) : err);
+          else reject(new SendRefusedError(describe(err), phase === 'login' ? 'smtpLoginFailed' : 'sendRefused'));
+        };
+        connection.on('error', fail);
+        connection.once('end', () => fail(Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION', command: 'CONN' })));
+        const send = () => {
+          phase = 'send';
+          connection.send({ from: envelope.from, to: envelope.to }, mime, (err, info) =>
+            err ? fail(err) : resolve({ rejected: info?.rejected ?? [], response: info?.response }),
+          );
+        };
+        connection.connect(err => {
           if (err) {
-            reject(refusedBeforeAcceptance(err) ? new SendRefusedError(describe(err)) : err);
+            fail(err);
             return;
           }
-          resolve({ rejected: info?.rejected ?? [], response: info?.response });
+          // a relay that offers no AUTH (intranet) is used without logging in, as nodemailer's transport does
+          if (!authenticate || !connection.allowsAuth) {
+            send();
+            return;
+          }
+          phase = 'login';
+          connection.login({ credentials: { user: login.user!, pass: login.password! } }, loginErr => (loginErr ? fail(loginErr) : send()));
         });
       });
     } finally {
+      connection.removeAllListeners('end');
+      // late errors (QUIT on a dead socket) must not crash the process
+      connection.on('error', () => undefined);
       try {
         connection.quit();
       } catch {

@@ -72,7 +72,7 @@ export function textToHtml(text: string): string {
 export function htmlToText(html: string): string {
   const marked = html
     .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/(p|div|li|tr|h[1-6]|blockquote|pre|table)\s*>/gi, '$&\n')
+    .replace(/<\/(p|div|tr|h[1-6]|blockquote|pre|table|ul|ol)\s*>/gi, '$&\n')
     .replace(/<li[\s>]/gi, '\n- $&');
   const text = sanitizeHtml(marked, { allowedTags: [], allowedAttributes: {}, nonTextTags: ['style', 'script', 'textarea', 'option', 'noscript', 'title', 'head'] });
   return text

@@ -26,6 +26,7 @@ export { SendRefusedError } from './AccountTransport';
 export type { ComposeAccess, ComposeCaller } from './DraftService';
 export type { SweepResult, OutboxOptions } from './OutboxService';
 export { DraftService, OutboxService };
+export { cleanFilename } from './DraftService';
 export { resolveSentFolder } from './SentMail';
 
 export interface ComposeServices {

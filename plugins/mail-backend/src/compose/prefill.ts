@@ -62,7 +62,7 @@ export function formatMailDate(date: Date, locale: AccessLocale): string {
   );
   if (locale === 'en') {
     const month = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', month: 'short' }).format(date);
-    return `${parts.day} ${month} ${parts.year} ${parts.hour}:${parts.minute}`;
+    return `${Number(parts.day)} ${month} ${parts.year} ${parts.hour}:${parts.minute}`;
   }
   return `${parts.year}年${Number(parts.month)}月${Number(parts.day)}日 ${parts.hour}:${parts.minute}`;
 }
@@ -94,7 +94,8 @@ function uniqueWithout(list: MailAddress[], exclude: Set<string>): MailAddress[]
 export function replyRecipients(mode: 'reply' | 'replyAll', source: SourceMessage, own: string[]): { to: MailAddress[]; cc: MailAddress[] } {
   const ownSet = new Set(own.map(a => a.toLowerCase()));
   const fromUs = source.from.length > 0 && source.from.every(a => ownSet.has(lower(a)));
-  const primary = fromUs ? source.to : source.replyTo.length ? source.replyTo : source.from;
+  let primary = source.replyTo.length ? source.replyTo : source.from;
+  if (fromUs) primary = source.to;
   if (mode === 'reply') return { to: uniqueWithout(primary, ownSet), cc: [] };
   const to = uniqueWithout(fromUs ? primary : [...primary, ...source.to], ownSet);
   const cc = uniqueWithout(source.cc, new Set([...ownSet, ...to.map(lower)]));

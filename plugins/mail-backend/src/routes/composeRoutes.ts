@@ -6,7 +6,7 @@ import { MAX_ATTACHMENT_BYTES, draftSendSchema, outboxResendSchema } from '@cocr
 import { z } from 'zod';
 import { MailError } from '../errors';
 import type { MailServices } from '../createMail';
-import { composeOf } from '../compose';
+import { cleanFilename, composeOf } from '../compose';
 import type { ComposeCaller } from '../compose';
 import { userContext } from './context';
 
@@ -113,11 +113,19 @@ export function composeRoutes(deps: { mail: MailServices; httpAuth: HttpAuthServ
 
   router.post('/drafts/:id/attachments', async (req, res) => {
     const c = await caller(req);
-    // before reading the body: an unknown draft must not cost an upload
-    const remaining = await drafts.remainingAttachmentBytes(c, req.params.id);
+    // before reading the body: an unknown draft or a nameless file must not cost an upload
+    const remaining = await drafts.remainingAttachmentBytes(c, req.params.id).catch(e => {
+      req.resume();
+      throw e;
+    });
+    const filename = cleanFilename(typeof req.query.filename === 'string' ? req.query.filename : '');
+    if (!filename) {
+      // let the client finish sending so it reads the answer rather than a reset connection
+      req.resume();
+      throw new MailError(400, 'validationFailed', {}, [{ path: 'filename', key: 'filenameRequired' }]);
+    }
     const content = await readUpload(req, Math.min(MAX_ATTACHMENT_BYTES, remaining));
     if (content === 'tooLarge') throw new MailError(413, 'attachmentTooLarge');
-    const filename = typeof req.query.filename === 'string' ? req.query.filename : '';
     res.status(201).json(await drafts.addAttachment(c, req.params.id, filename, content));
   });
 
