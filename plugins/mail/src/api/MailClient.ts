@@ -11,8 +11,9 @@ import type {
   DraftCreateInput,
   DraftUpdateInput,
   KnowledgeItem,
+  KnowledgeItemSummary,
   MailAccountInput,
-  MailAccountView,
+  MailAccount,
   Mailbox,
   MailErrorBody,
   MailProviders,
@@ -51,7 +52,12 @@ export class MailApiError extends SuiteApiError<MailErrorBody & SuiteErrorBody> 
     return (raw as Record<string, string> | undefined) ?? {};
   }
 
-  /** The message key (e.g. "draftConflict"), when the backend sent one. */
+  /** A 409 with field messages is a clash (an address in use), not someone else's newer save. */
+  override get isStale(): boolean {
+    return this.status === 409 && !this.body.error.fields?.length;
+  }
+
+  /** The message key (e.g. "staleDraft"), when the backend sent one. */
   get key(): string | undefined {
     return this.body.error.key;
   }
@@ -63,12 +69,12 @@ export type UploadProgress = (loaded: number, total: number) => void;
 /** Typed client of the mail backend (`/api/mail`), plus the few reads the UI needs from the CRM and access plugins. */
 export interface MailApi {
   // accounts
-  listAccounts(): Promise<{ items: MailAccountView[] }>;
+  listAccounts(): Promise<{ items: MailAccount[] }>;
   getProviders(): Promise<MailProviders>;
   /** tries the login; `accountId` lets an edit test with the stored passwords */
   testAccount(input: MailAccountInput & { accountId?: string }): Promise<AccountTestResult>;
-  createAccount(input: MailAccountInput): Promise<MailAccountView>;
-  updateAccount(id: string, input: Partial<MailAccountInput> & { version: number }): Promise<MailAccountView>;
+  createAccount(input: MailAccountInput): Promise<MailAccount>;
+  updateAccount(id: string, input: Partial<MailAccountInput> & { version: number }): Promise<MailAccount>;
   deleteAccount(id: string, version: number): Promise<void>;
   getSyncState(id: string): Promise<MailSyncState>;
   syncNow(id: string): Promise<void>;
@@ -85,7 +91,7 @@ export interface MailApi {
   downloadRaw(messageId: string): Promise<SuiteDownload>;
   trustSender(address: string): Promise<void>;
   saveKnowledge(messageId: string, input: { title?: string; note?: string }): Promise<KnowledgeItem>;
-  listKnowledge(query: { page?: number; pageSize?: number; q?: string }): Promise<Page<KnowledgeItem>>;
+  listKnowledge(query: { page?: number; pageSize?: number; q?: string }): Promise<Page<KnowledgeItemSummary>>;
   getKnowledge(id: string): Promise<KnowledgeItem>;
   downloadKnowledgeAttachment(id: string, index: number, fallbackName: string): Promise<SuiteDownload>;
 
@@ -147,7 +153,7 @@ export class MailClient implements MailApi {
 
   // ---- accounts
   listAccounts() {
-    return this.request<{ items: MailAccountView[] }>('GET', '/accounts');
+    return this.request<{ items: MailAccount[] }>('GET', '/accounts');
   }
   async getProviders() {
     return this.request<MailProviders>('GET', '/accounts/providers');
@@ -156,10 +162,10 @@ export class MailClient implements MailApi {
     return this.request<AccountTestResult>('POST', '/accounts/test', input);
   }
   createAccount(input: MailAccountInput) {
-    return this.request<MailAccountView>('POST', '/accounts', input);
+    return this.request<MailAccount>('POST', '/accounts', input);
   }
   updateAccount(id: string, input: Partial<MailAccountInput> & { version: number }) {
-    return this.request<MailAccountView>('PUT', `/accounts/${this.id(id)}`, input);
+    return this.request<MailAccount>('PUT', `/accounts/${this.id(id)}`, input);
   }
   deleteAccount(id: string, version: number) {
     return this.request<void>('DELETE', `/accounts/${this.id(id)}${toQueryString({ version })}`);
@@ -218,7 +224,7 @@ export class MailClient implements MailApi {
     return this.request<KnowledgeItem>('POST', `/messages/${this.id(messageId)}/knowledge`, input);
   }
   listKnowledge(query: { page?: number; pageSize?: number; q?: string }) {
-    return this.request<Page<KnowledgeItem>>('GET', `/knowledge${this.paged(query)}`);
+    return this.request<Page<KnowledgeItemSummary>>('GET', `/knowledge${this.paged(query)}`);
   }
   getKnowledge(id: string) {
     return this.request<KnowledgeItem>('GET', `/knowledge/${this.id(id)}`);

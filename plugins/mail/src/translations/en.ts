@@ -167,7 +167,7 @@ export const mailMessagesEn = {
     attachments: 'Attachments',
     uploading: 'Uploading {{percent}}%',
     uploadFailed: 'Upload failed: {{message}}',
-    tooLarge: '{{name}} is larger than 25 MB',
+    tooLarge: '{{name}} would take the attachments over 25 MB',
     removeAttachment: 'Remove {{name}}',
     needRecipient: 'Add at least one recipient',
     invalidAddresses: 'Not a valid address: {{list}}',
@@ -227,6 +227,7 @@ export const mailMessagesEn = {
     attempts: 'Attempts',
     retry: 'Retry',
     resend: 'Confirm resend',
+    rejected: 'Refused by the server: {{list}}',
     retried: 'Queued again',
     resendTitle: 'Send this mail again?',
     resendText:

@@ -24,7 +24,7 @@ import Typography from '@mui/material/Typography';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { DepartmentMultiPicker, useLoad } from '@cocrm/suite-react';
 import { mailApiRef } from '../../api/MailClient';
-import type { AccountTestResult, MailAccountView } from '../../api/types';
+import type { AccountTestResult, MailAccount } from '../../api/types';
 import { ApiErrorAlert, apiFieldErrors } from '../common/feedback';
 import { useMailT } from '../common/i18n';
 import {
@@ -122,12 +122,12 @@ function ChipsField(props: {
  */
 export function AccountDialog(props: {
   open: boolean;
-  account?: MailAccountView;
+  account?: MailAccount;
   /** may connect shared mailboxes (admins) */
   manageAll: boolean;
   graphAvailable: boolean;
   onClose: () => void;
-  onSaved: (account: MailAccountView, created: boolean) => void;
+  onSaved: (account: MailAccount, created: boolean) => void;
 }) {
   const { t } = useMailT();
   const api = useApi(mailApiRef);
@@ -297,6 +297,11 @@ export function AccountDialog(props: {
                       {t('accounts.dialog.providerGraph')}
                     </ToggleButton>
                   </ToggleButtonGroup>
+                  {fe('provider') && (
+                    <FormHelperText error data-testid="mail-account-provider-error">
+                      {fe('provider')}
+                    </FormHelperText>
+                  )}
                 </Box>
               )}
               {props.manageAll && (
@@ -445,7 +450,7 @@ export function AccountDialog(props: {
             <Alert severity="success" data-testid="mail-account-test-ok">
               {tested.folders?.length
                 ? t('accounts.dialog.testOkFolders', { count: tested.folders.length })
-                : tested.message || t('accounts.dialog.testOk')}
+                : t('accounts.dialog.testOk')}
             </Alert>
           )}
           {!!error && (
@@ -456,14 +461,16 @@ export function AccountDialog(props: {
         </Stack>
       </DialogContent>
       <DialogActions>
-        <Button
-          onClick={test}
-          disabled={!!busy}
-          startIcon={busy === 'test' ? <CircularProgress size={16} /> : undefined}
-          data-testid="mail-account-test"
-        >
-          {busy === 'test' ? t('accounts.dialog.testing') : t('accounts.dialog.test')}
-        </Button>
+        {form.provider === 'imap' && (
+          <Button
+            onClick={test}
+            disabled={!!busy}
+            startIcon={busy === 'test' ? <CircularProgress size={16} /> : undefined}
+            data-testid="mail-account-test"
+          >
+            {busy === 'test' ? t('accounts.dialog.testing') : t('accounts.dialog.test')}
+          </Button>
+        )}
         <Box sx={{ flex: 1 }} />
         <Button onClick={props.onClose} disabled={!!busy}>
           {t('common.cancel')}

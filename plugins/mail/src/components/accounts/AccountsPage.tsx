@@ -18,7 +18,7 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import { mailAccountCreatePermission } from '@cocrm/plugin-mail-common';
 import { useLoad, useNotify } from '@cocrm/suite-react';
 import { mailApiRef } from '../../api/MailClient';
-import type { MailAccountView } from '../../api/types';
+import type { MailAccount } from '../../api/types';
 import { ApiErrorAlert, ConfirmDialog, EmptyState, ErrorState } from '../common/feedback';
 import { refName } from '../common/format';
 import { useMailT } from '../common/i18n';
@@ -28,7 +28,7 @@ import { AccountDialog } from './AccountDialog';
 import { SyncStatePanel } from './SyncStatePanel';
 
 function AccountCard(props: {
-  account: MailAccountView;
+  account: MailAccount;
   me: string | undefined;
   onEdit: () => void;
   onDelete: () => void;
@@ -77,7 +77,7 @@ function AccountCard(props: {
             <Chip
               size="small"
               variant="outlined"
-              label={t('common.labelValue', { label: t('accounts.sharing.label'), value: t(`accounts.sharing.${a.sharing ?? 'everything'}`) })}
+              label={t('common.labelValue', { label: t('accounts.sharing.label'), value: t(`accounts.sharing.${a.sharing}`) })}
               data-testid={`mail-account-sharing-${a.id}`}
             />
             {a.syncEnabled === false && <Chip size="small" color="warning" label={t('accounts.syncDisabled')} />}
@@ -123,13 +123,14 @@ export function AccountsPage() {
   const { reload: reloadMailboxes } = useMailboxes();
   const canCreate = usePermission({ permission: mailAccountCreatePermission });
   const data = useLoad(() => api.listAccounts().then(r => r.items), [api]);
-  const providers = useLoad(() => api.getProviders().catch(() => ({ graph: false })), [api]);
+  // a server that does not say offers Microsoft 365 anyway: without it configured, saving answers a field error
+  const providers = useLoad(() => api.getProviders().catch(() => ({ graph: true })), [api]);
   const access = useLoad(
     () => (me ? api.getOwnAccess(me).catch(() => ({ manageAll: false })) : Promise.resolve({ manageAll: false })),
     [api, me],
   );
-  const [dialog, setDialog] = useState<{ account?: MailAccountView } | undefined>();
-  const [deleting, setDeleting] = useState<MailAccountView>();
+  const [dialog, setDialog] = useState<{ account?: MailAccount } | undefined>();
+  const [deleting, setDeleting] = useState<MailAccount>();
   const [deleteBusy, setDeleteBusy] = useState(false);
   const [deleteError, setDeleteError] = useState<unknown>();
   const accounts = data.value ?? [];

@@ -1,4 +1,4 @@
-import type { MailAccountInput, MailAccountView, MailboxKind, MailProvider, MailSharing } from '../../api/types';
+import type { MailAccountInput, MailAccount, MailboxKind, MailProvider, MailSharing } from '../../api/types';
 import { isValidAddress } from '../common/addresses';
 import type { MailTranslate } from '../common/i18n';
 
@@ -57,7 +57,7 @@ export function emptyAccountForm(): AccountForm {
   };
 }
 
-export function accountFormOf(a: MailAccountView): AccountForm {
+export function accountFormOf(a: MailAccount): AccountForm {
   const smtp = a.smtp ?? null;
   return {
     ...emptyAccountForm(),

@@ -40,12 +40,7 @@ export function NotifyProvider({ children }: { children: ReactNode }) {
   return <suite.NotifyProvider testId="mail-notify">{children}</suite.NotifyProvider>;
 }
 
-/** Field messages of a 400 answer, by path ("imap.host"). */
+/** Field messages of an answer (400 validation, 409 clash), by path ("imap.host"). */
 export function apiFieldErrors(error: unknown): Record<string, string> {
-  return error instanceof MailApiError && error.status === 400 ? error.fields : {};
-}
-
-/** A 400 whose every problem is shown on a field needs no extra alert beyond its summary. */
-export function isConflict(error: unknown): boolean {
-  return error instanceof MailApiError && error.status === 409;
+  return error instanceof MailApiError ? error.fields : {};
 }

@@ -11,9 +11,6 @@ import type { DraftAttachment } from '../../api/types';
 import { formatSize } from '../common/format';
 import { useMailT } from '../common/i18n';
 
-/** The server refuses larger uploads (413); the page says so before sending the bytes. */
-export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
-
 /** A file on its way to the draft, or one that could not be added. */
 export interface Upload {
   key: string;

@@ -30,7 +30,8 @@ import { useMailboxes } from '../common/mailboxes';
 import { useLeaveGuard } from '../common/useLeaveGuard';
 import type { ComposeReturn } from '../common/useStartCompose';
 import { AddressField } from './AddressField';
-import { AttachmentList, MAX_ATTACHMENT_BYTES, Upload } from './AttachmentList';
+import { MAX_ATTACHMENT_BYTES } from '@cocrm/plugin-mail-common';
+import { AttachmentList, Upload } from './AttachmentList';
 import { RichEditor } from './RichEditor';
 
 interface Form {
@@ -182,24 +183,16 @@ export function ComposePage() {
   const uploading = uploads.some(u => !u.error);
   const guard = useLeaveGuard(!stopped.current && (dirty || saving || uploading));
 
-  /**
-   * Uploads and removals change the draft on the server; its version is taken
-   * from there so the next save does not meet a version it did not know.
-   */
-  const syncAttachments = async () => {
-    while (inFlight.current) await inFlight.current;
-    const fresh = await api.getDraft(draftId);
-    version.current = Math.max(version.current, fresh.version);
-    setAttachments(fresh.attachments ?? []);
-  };
-
   const addFiles = (files: FileList | File[] | null) => {
+    // the limit holds for all attachments of a draft together
+    let used = attachments.reduce((n, a) => n + a.size, 0) + uploads.filter(u => !u.error).reduce((n, u) => n + u.size, 0);
     for (const file of Array.from(files ?? [])) {
       const key = `${file.name}:${file.size}:${Math.random().toString(36).slice(2)}`;
-      if (file.size > MAX_ATTACHMENT_BYTES) {
+      if (used + file.size > MAX_ATTACHMENT_BYTES) {
         setUploads(u => [...u, { key, name: file.name, size: file.size, loaded: 0, error: t('compose.tooLarge', { name: file.name }) }]);
         continue;
       }
+      used += file.size;
       const controller = new AbortController();
       setUploads(u => [...u, { key, name: file.name, size: file.size, loaded: 0, abort: () => controller.abort() }]);
       api
@@ -210,10 +203,9 @@ export function ComposePage() {
           controller.signal,
         )
         .then(
-          async attachment => {
+          attachment => {
             setUploads(u => u.filter(x => x.key !== key));
             setAttachments(a => [...a, attachment]);
-            await syncAttachments().catch(() => undefined);
           },
           e => {
             if ((e as Error)?.name === 'AbortError') {
@@ -231,7 +223,6 @@ export function ComposePage() {
     try {
       await api.removeAttachment(draftId, a.id);
       setAttachments(list => list.filter(x => x.id !== a.id));
-      await syncAttachments().catch(() => undefined);
     } catch (e) {
       setSaveError(e);
     }

@@ -24,6 +24,7 @@ import ImageNotSupportedIcon from '@mui/icons-material/ImageNotSupportedOutlined
 import type { MessageView } from '../../api/types';
 import { addressLabel, formatAddresses, formatDateTime, formatRelative, formatSize } from '../common/format';
 import { useMailT } from '../common/i18n';
+import { useInlineImages } from './inlineImages';
 import { MessageFrame } from './MessageFrame';
 
 export interface MessageActions {
@@ -89,6 +90,7 @@ function RemoteImagesBar(props: { message: MessageView; actions: MessageActions;
 function MessageBody(props: { message: MessageView; actions: MessageActions; imagesBusy: boolean }) {
   const { t } = useMailT();
   const { message } = props;
+  const html = useInlineImages(message);
   const sender = addressLabel(message.from[0]) || t('common.unknownSender');
   return (
     <Box>
@@ -102,13 +104,14 @@ function MessageBody(props: { message: MessageView; actions: MessageActions; ima
           {t('thread.parsePending')}
         </Alert>
       )}
-      {message.html ? (
+      {html ? (
         <>
-          {message.remoteImagesBlocked && (
+          {message.remoteImagesBlocked > 0 && (
             <RemoteImagesBar message={message} actions={props.actions} busy={props.imagesBusy} />
           )}
           <MessageFrame
-            html={message.html}
+            html={html}
+            remoteImages={message.remoteImagesBlocked === 0}
             title={t('thread.frameTitle', { sender })}
             testId={`mail-message-frame-${message.id}`}
           />

@@ -1,12 +1,15 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import Box from '@mui/material/Box';
+import { mailFrameCsp } from '@cocrm/plugin-mail-common';
 
 /**
- * What the message's document may load: images (data:, cid:, and remote ones
- * only where the server left them in, i.e. the user allowed them) and inline
- * styles. Nothing else — no scripts, frames, fonts, forms or connections.
+ * What the message's document may load: inline styles and images from data:
+ * (attachments the page fetched with the user's token) and, once the user
+ * allowed them, from the web. No scripts, frames, forms or connections.
  */
-export const MESSAGE_CSP = "default-src 'none'; img-src data: cid: https: http:; style-src 'unsafe-inline'";
+export function messageCsp(remoteImages: boolean): string {
+  return mailFrameCsp({ remoteImages });
+}
 
 /**
  * The frame runs no script and gets an opaque origin: never allow-scripts or
@@ -25,10 +28,10 @@ const FRAME_STYLE = [
 ].join('');
 
 /** The frame's whole document: the sanitized body under a CSP and a base that opens links in new tabs. */
-export function frameDocument(html: string): string {
+export function frameDocument(html: string, options: { remoteImages: boolean }): string {
   return (
     '<!DOCTYPE html><html><head><meta charset="utf-8">' +
-    `<meta http-equiv="Content-Security-Policy" content="${MESSAGE_CSP}">` +
+    `<meta http-equiv="Content-Security-Policy" content="${messageCsp(options.remoteImages)}">` +
     '<meta name="referrer" content="no-referrer">' +
     '<base target="_blank">' +
     `<style>${FRAME_STYLE}</style>` +
@@ -106,11 +109,11 @@ const SLACK = 24;
  * The sanitized HTML of one message in a sandboxed frame, as tall as its
  * content (measured on an inert copy, re-measured when the width changes).
  */
-export function MessageFrame(props: { html: string; title: string; testId?: string }) {
+export function MessageFrame(props: { html: string; title: string; remoteImages: boolean; testId?: string }) {
   const boxRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
   const [height, setHeight] = useState(240);
-  const srcDoc = useMemo(() => frameDocument(props.html), [props.html]);
+  const srcDoc = useMemo(() => frameDocument(props.html, { remoteImages: props.remoteImages }), [props.html, props.remoteImages]);
 
   useLayoutEffect(() => {
     const el = boxRef.current;

@@ -19,7 +19,7 @@ import { MessageActions, MessageCard } from './MessageCard';
 import { ThreadCustomers } from './ThreadCustomers';
 
 export function isSeen(m: MessageView): boolean {
-  return m.flags.some(f => f.toLowerCase() === '\\seen');
+  return m.seen ?? m.flags.some(f => f.toLowerCase() === '\\seen');
 }
 
 /** What the page's keyboard shortcuts do to the open conversation (its latest message). */

@@ -18,7 +18,7 @@ import MenuBookIcon from '@mui/icons-material/MenuBook';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { SearchBox, useLoad, useUrlListState } from '@cocrm/suite-react';
 import { mailApiRef } from '../../api/MailClient';
-import type { KnowledgeItem, MailAddress } from '../../api/types';
+import type { KnowledgeItem, KnowledgeItemSummary, MailAddress } from '../../api/types';
 import { useMailLinks } from '../../routes';
 import { saveBlob } from '../common/download';
 import { ApiErrorAlert, EmptyState, ErrorState, LoadingState } from '../common/feedback';
@@ -32,7 +32,7 @@ function sender(from: KnowledgeItem['from']): MailAddress | undefined {
   return Array.isArray(from) ? from[0] : from;
 }
 
-function AttachmentChips(props: { item: KnowledgeItem }) {
+function AttachmentChips(props: { item: KnowledgeItemSummary }) {
   const api = useApi(mailApiRef);
   const [error, setError] = useState<unknown>();
   const { item } = props;
@@ -198,7 +198,7 @@ export function KnowledgeItemPage() {
       </Box>
       <Paper variant="outlined" sx={{ p: 1.5 }}>
         {item.html ? (
-          <MessageFrame html={item.html} title={item.title} testId="mail-knowledge-frame" />
+          <MessageFrame html={item.html} title={item.title} remoteImages={item.remoteImagesBlocked === 0} testId="mail-knowledge-frame" />
         ) : (
           <Typography component="div" variant="body2" sx={{ whiteSpace: 'pre-wrap' }}>
             {item.text}

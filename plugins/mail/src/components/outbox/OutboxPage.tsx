@@ -158,7 +158,17 @@ export function OutboxPage() {
                   <TableCell sx={{ maxWidth: 320 }}>
                     {item.error && (
                       <Typography variant="body2" color="error" data-testid={`mail-outbox-error-${item.id}`}>
-                        {item.error}
+                        {item.error.message}
+                        {item.error.detail && (
+                          <Typography component="span" variant="caption" color="text.secondary" sx={{ display: 'block' }}>
+                            {item.error.detail}
+                          </Typography>
+                        )}
+                      </Typography>
+                    )}
+                    {item.rejected?.length > 0 && (
+                      <Typography variant="caption" color="warning.main" sx={{ display: 'block' }}>
+                        {t('outbox.rejected', { list: item.rejected.join(t('common.listSeparator')) })}
                       </Typography>
                     )}
                     {item.attempts > 1 && (
