@@ -140,8 +140,8 @@ export interface MailSyncResult {
     flagsUpdated: number;
     deleted: number;
     fullResync: boolean;
-    /** how changes to held messages were found: QRESYNC (VANISHED), CONDSTORE + UID search, or full flag fetch + UID search */
-    changeDetection: 'qresync' | 'condstore' | 'search' | 'none';
+    /** how changes to held messages were found: QRESYNC (VANISHED), CONDSTORE + UID search, full flag fetch + UID search, or a Graph delta query */
+    changeDetection: 'qresync' | 'condstore' | 'search' | 'delta' | 'none';
   }>;
   parsed: number;
   failed: number;

@@ -107,7 +107,7 @@ describe.each(databases.eachSupportedId())('Microsoft 365 sync on %s', (database
     const result = await g.sync.syncAccount(accountId);
     expect(result).toEqual({
       accountId,
-      folders: [{ path: 'inbox', added: 7, flagsUpdated: 0, deleted: 0, fullResync: false, changeDetection: 'none' }],
+      folders: [{ path: 'inbox', added: 7, flagsUpdated: 0, deleted: 0, fullResync: false, changeDetection: 'delta' }],
       parsed: 7,
       failed: 0,
     });
@@ -155,8 +155,8 @@ describe.each(databases.eachSupportedId())('Microsoft 365 sync on %s', (database
     fake.move(c, 'archive');
     const second = await g.sync.syncAccount(accountId);
     expect(second.folders).toEqual([
-      { path: 'inbox', added: 1, flagsUpdated: 1, deleted: 2, fullResync: false, changeDetection: 'none' },
-      { path: 'archive', added: 1, flagsUpdated: 0, deleted: 0, fullResync: false, changeDetection: 'none' },
+      { path: 'inbox', added: 1, flagsUpdated: 1, deleted: 2, fullResync: false, changeDetection: 'delta' },
+      { path: 'archive', added: 1, flagsUpdated: 0, deleted: 0, fullResync: false, changeDetection: 'delta' },
     ]);
     // only the new message was downloaded: the moved one kept its immutable id
     expect(fake.count('GET', '/$value')).toBe(downloads + 1);
@@ -229,7 +229,7 @@ describe.each(databases.eachSupportedId())('Microsoft 365 sync on %s', (database
     fake.expireDeltaLinks();
 
     const result = await g.sync.syncAccount(accountId);
-    expect(result.folders).toEqual([{ path: 'inbox', added: 1, flagsUpdated: 1, deleted: 1, fullResync: true, changeDetection: 'none' }]);
+    expect(result.folders).toEqual([{ path: 'inbox', added: 1, flagsUpdated: 1, deleted: 1, fullResync: true, changeDetection: 'delta' }]);
     expect(fake.requests.some(r => r.path.endsWith('/messages/delta') && r.query.has('$deltatoken'))).toBe(true);
     const after = await liveCopies(knex, accountId);
     expect(after.map(c => c.remote_id)).toEqual([ids[0], ids[2], ids[3], added]);

@@ -141,7 +141,7 @@ export class GraphSyncService {
       await store.setRemoteFolder(folder.id, await this.resolveFolder(mailbox, name));
       folder = await store.folder(folder.id);
     }
-    const out: FolderResult = { path: name, added: 0, flagsUpdated: 0, deleted: 0, fullResync: folder.resyncing, changeDetection: 'none' };
+    const out: FolderResult = { path: name, added: 0, flagsUpdated: 0, deleted: 0, fullResync: folder.resyncing, changeDetection: 'delta' };
     if (folder.deltaLink) {
       try {
         await this.list(folder, mailbox, folder.deltaLink, out, result);
