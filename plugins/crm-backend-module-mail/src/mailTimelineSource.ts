@@ -40,15 +40,19 @@ function olderThan(entry: TimelineEntry, before: TimelineCursor | undefined): bo
   return entry.at < at || (entry.at === at && entry.id < before.id);
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
- * The cursor as the mail plugin reads it: `<iso>|<message id>`. A cursor that
- * is one of our mail entries names the message; any other entry's id is
- * passed as is, and what the mail plugin then returns at the very same
- * instant is sorted out here.
+ * The cursor as the mail plugin reads it: the id of one of its messages
+ * (older than that message, in its own received-at-then-id order, which is
+ * ours for mail entries), or an instant (strictly before it). A cursor on
+ * another source's entry is an instant: every mail entry at the very same
+ * instant sorts above it (`mail:` after the CRM's ids) and was shown already.
+ * What comes back that is not older in the timeline's order is dropped here.
  */
 function beforeParam(before: TimelineCursor): string {
-  const id = before.id.startsWith(ID_PREFIX) ? before.id.slice(ID_PREFIX.length) : before.id;
-  return `${before.at.toISOString()}|${id}`;
+  const id = before.id.startsWith(ID_PREFIX) ? before.id.slice(ID_PREFIX.length) : undefined;
+  return id && UUID.test(id) ? id : before.at.toISOString();
 }
 
 /**

@@ -75,6 +75,8 @@ const fakeAccessPlugin = createBackendPlugin({
   },
 });
 
+const IN_ID = '7d0f3c2e-5b1a-4c5e-9f7a-1a2b3c4d5e6f';
+
 const at = (minutes: number) => new Date(Date.UTC(2026, 2, 1, 8, minutes)).toISOString();
 
 describe.each(databases.eachSupportedId())('mail on the customer timeline on %s', (databaseId: TestDatabaseId) => {
@@ -106,7 +108,7 @@ describe.each(databases.eachSupportedId())('mail on the customer timeline on %s'
     fake.calls = [];
     fake.items = [
       {
-        id: 'm-in',
+        id: IN_ID,
         threadId: 't-1',
         at: '2026-03-01T08:40:00Z',
         subject: '关于集团数字化平台的报价',
@@ -143,7 +145,7 @@ describe.each(databases.eachSupportedId())('mail on the customer timeline on %s'
       ['mail', 'mail.out', 'Re: 报价'],
     ]);
     expect(page.items[0]).toEqual({
-      id: 'mail:m-in',
+      id: `mail:${IN_ID}`,
       source: 'mail',
       kind: 'mail.in',
       at: '2026-03-01T08:40:00.000Z',
@@ -158,14 +160,19 @@ describe.each(databases.eachSupportedId())('mail on the customer timeline on %s'
     expect(fake.calls).toEqual([{ principal: expect.objectContaining({ type: 'user', userEntityRef: 'user:default/zhouhao' }), customerId, query: { limit: '21' } }]);
   });
 
-  it('pages with the cursor: the mail plugin gets it as <iso>|<message id>, and nothing newer comes back', async () => {
+  it('pages with the cursor: the mail plugin gets its message id or an instant, and nothing newer comes back', async () => {
     const first = await timeline('?limit=1');
-    expect(first.items.map(e => e.id)).toEqual(['mail:m-in']);
-    expect(first.nextBefore).toBe('2026-03-01T08:40:00.000Z|mail:m-in');
-    const second = await timeline(`?limit=2&before=${encodeURIComponent(first.nextBefore!)}`);
-    expect(fake.calls[1].query).toEqual({ limit: '3', before: '2026-03-01T08:40:00.000Z|m-in' });
+    expect(first.items.map(e => e.id)).toEqual([`mail:${IN_ID}`]);
+    expect(first.nextBefore).toBe(`2026-03-01T08:40:00.000Z|mail:${IN_ID}`);
+    const second = await timeline(`?limit=1&before=${encodeURIComponent(first.nextBefore!)}`);
+    expect(fake.calls[1].query).toEqual({ limit: '2', before: IN_ID });
     // the fake ignores the cursor and answers everything again: the newer message is still not repeated
-    expect(second.items.map(e => e.kind)).toEqual(['customer.created', 'mail.out']);
+    expect(second.items.map(e => e.kind)).toEqual(['customer.created']);
+    // a cursor on the CRM's own entry reaches the mail plugin as its instant
+    const third = await timeline(`?limit=2&before=${encodeURIComponent(second.nextBefore!)}`);
+    expect(fake.calls[2].query).toEqual({ limit: '3', before: '2026-03-01T08:30:00.000Z' });
+    expect(third.items.map(e => e.kind)).toEqual(['mail.out']);
+    expect(third.nextBefore).toBeNull();
   });
 
   it.each(['error', 'drop'] as const)('still shows the other sources when the mail plugin fails (%s)', async mode => {
