@@ -30,6 +30,11 @@ import { readSourceAttachments } from './sourceAttachments';
 /** Who may send from and read which mailbox (MailboxAccess): all compose needs of it. */
 export type ComposeAccess = Pick<MailboxAccess, 'assertCanSend' | 'readableAccountIds'>;
 
+/** Whether the caller may see a CRM customer (CustomerVisibility): a mail can only name a record its writer sees. */
+export interface ComposeCustomers {
+  maySee(credentials: BackstageCredentials, customerId: string): Promise<boolean>;
+}
+
 /** The caller of a compose operation. */
 export interface ComposeCaller {
   credentials: BackstageCredentials;
@@ -72,6 +77,7 @@ export class DraftService {
       outbox: OutboxService;
       accounts: SendingAccounts;
       access: ComposeAccess;
+      customers: ComposeCustomers;
       raw: RawStore;
     },
   ) {}
@@ -94,6 +100,7 @@ export class DraftService {
     const account = await this.deps.accounts.get(d.accountId);
     if (!account) throw new MailError(404, 'accountNotFound');
     this.checkRecipientCount(d.to ?? [], d.cc ?? [], d.bcc ?? []);
+    if (d.customerId) await this.checkCustomer(c, d.customerId);
 
     let fill: ReturnType<typeof prefill> | undefined;
     let source: SourceMessage | undefined;
@@ -134,6 +141,7 @@ export class DraftService {
     const current = await this.get(c, id);
     if (patch.accountId && patch.accountId !== current.accountId) await this.deps.access.assertCanSend(c.credentials, patch.accountId);
     this.checkRecipientCount(patch.to ?? current.to, patch.cc ?? current.cc, patch.bcc ?? current.bcc);
+    if (patch.customerId && patch.customerId !== current.customerId) await this.checkCustomer(c, patch.customerId);
     const ok = await this.deps.drafts.update(id, c.actor, version, { ...patch, ...(patch.html !== undefined ? { html: sanitizeDraftHtml(patch.html) } : {}) }, c.actor);
     if (!ok) throw new MailError(409, 'staleDraft');
     return this.get(c, id);
@@ -229,6 +237,16 @@ export class DraftService {
     const item = await this.deps.outbox.get(c.actor, outboxId, c.locale);
     this.deps.outbox.kick(outboxId);
     return item;
+  }
+
+  /**
+   * The Message-ID will name this customer and route the thread onto its
+   * timeline: nobody may put mail on the page of a customer they cannot see.
+   */
+  private async checkCustomer(c: ComposeCaller, customerId: string) {
+    if (!(await this.deps.customers.maySee(c.credentials, customerId))) {
+      throw new MailError(400, 'validationFailed', {}, [{ path: 'customerId', key: 'customerNotFound' }]);
+    }
   }
 
   private checkRecipientCount(to: MailAddress[], cc: MailAddress[], bcc: MailAddress[]) {

@@ -5,6 +5,9 @@ import { simpleParser } from 'mailparser';
 import { TestDatabaseId, mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { parseRecordMessageId } from '@cocrm/plugin-mail-common';
 import type { Draft, MailAccount, OutboxItem } from '@cocrm/plugin-mail-common';
+import type { BackstageCredentials, PermissionsService } from '@backstage/backend-plugin-api';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { createMail } from '../createMail';
 import type { MailServices } from '../createMail';
 import { mailErrorHandler } from '../errors';
 import { normaliseMessageId } from '../mime/messageKey';
@@ -12,12 +15,14 @@ import { composeRoutes } from '../routes/composeRoutes';
 import { PasswordCipher } from '../service/PasswordCipher';
 import { DOVECOT, DovecotServer, dovecotMode } from '../__testUtils__/dovecot';
 import { corpus } from '../__testUtils__/corpus';
-import { TEST_KEY, append, databases, mail as mailBed, migratedDatabase, requiredDatabases, withImap } from '../__testUtils__/mailTestBed';
+import { TEST_KEY, append, databases, migratedDatabase, requiredDatabases, withImap } from '../__testUtils__/mailTestBed';
 import { ComposeOptions, ComposeServices, installCompose } from '.';
 import type { AccountTransport } from './AccountTransport';
 import { SendingAccounts } from './SendingAccounts';
 import { SmtpAccountTransport } from './SmtpAccountTransport';
 import { DroppingSmtpServer, TestSmtpServer, closedPort } from './__testUtils__/smtpServers';
+import { FakeCrm } from '../routing/__testUtils__/fakeCrm';
+import { routingBed } from '../routing/__testUtils__/routingBed';
 
 jest.setTimeout(120_000);
 
@@ -47,9 +52,30 @@ if (dovecotMode() === 'fail') {
 
 const describeDovecot = dovecotMode() === 'run' ? describe : describe.skip;
 
-/** Mail services with compose on them, the compose API as an express app, and a hook that records what it was called for. */
-function bed(knex: Knex, options: ComposeOptions = {}) {
-  const mail: MailServices = mailBed(knex);
+/** Everyone sees the customer CUSTOMER except OUTSIDER; nobody holds any mail permission beyond their own mailboxes. */
+const OUTSIDER = 'user:default/outsider';
+function customerPolicy(): PermissionsService {
+  const decide = (ref: string, permission: string, resourceRef?: string) => ({
+    result: permission === 'crm.customer.read' && resourceRef === CUSTOMER && ref !== OUTSIDER ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+  });
+  const refOf = (c: BackstageCredentials) => (c.principal as { userEntityRef?: string }).userEntityRef ?? '';
+  return mockServices.permissions.mock({
+    authorize: async (reqs, { credentials }) =>
+      reqs.map(r => decide(refOf(credentials), r.permission.name, 'resourceRef' in r ? (r.resourceRef as string | undefined) : undefined)) as never,
+    authorizeConditional: async reqs => reqs.map(() => ({ result: AuthorizeResult.DENY })) as never,
+  });
+}
+
+/**
+ * Mail services with compose on them, the compose API as an express app, and
+ * a hook that records what it was called for. With a CRM: routing on it, the
+ * colleagues' org and corp.example as the internal domain.
+ */
+function bed(knex: Knex, options: ComposeOptions = {}, crm?: FakeCrm) {
+  const permissions = customerPolicy();
+  const mail: MailServices = crm
+    ? routingBed(knex, crm, permissions).mail
+    : createMail({ knex, cipher: PasswordCipher.fromBase64Key(TEST_KEY), logger: mockServices.logger.mock(), permissions });
   const hookCalls: string[][] = [];
   mail.hooks.push({ name: 'test-recorder', afterParsed: async ids => void hookCalls.push(ids) });
   const compose: ComposeServices = installCompose(mail, { smtpTimeouts: { connectionTimeout: 5000, greetingTimeout: 5000, socketTimeout: 5000 }, ...options });
@@ -291,6 +317,49 @@ describeDovecot('compose and send against Dovecot and a real SMTP server', () =>
       expect(await sentFolderCount(alice, queued.messageIdHeader)).toBe(1);
     });
 
+    it('routes sent mail into the customer its Message-ID names, and the customer’s reply from an unknown address with it', async () => {
+      const crm = new FakeCrm().customer(CUSTOMER, '云帆贸易');
+      const { mail, compose, app } = bed(knex, {}, crm);
+      const alice = freshUser();
+      const account = await connect(mail, alice);
+      const draft = await request(app)
+        .post('/drafts')
+        .set('authorization', as(alice))
+        .send({ accountId: account.id, to: ['new.buyer@gmail.com'], subject: '合作方案', html: '<p>您好</p>', customerId: CUSTOMER });
+      const sent = await request(app).post(`/drafts/${draft.body.id}/send`).set('authorization', as(alice)).send({ version: 1 });
+      await compose.outbox.settle();
+      const { message_id: sentMessage } = await knex('mail_outbox').where({ id: sent.body.id }).first('message_id');
+      const routed = await knex('mail_messages').where({ id: sentMessage }).first('thread_id', 'route_status', 'direction');
+      expect(routed).toMatchObject({ route_status: 'routed', direction: 'out' });
+      const links = () => knex('mail_links').where({ thread_id: routed.thread_id }).select('customer_id', 'source', 'state');
+      expect(await links()).toEqual([{ customer_id: CUSTOMER, source: 'record', state: 'linked' }]);
+
+      // the buyer answers from yet another free-mail address: the reply names our Message-ID
+      const replyId = `reply-${alice.name}@163.com`;
+      await append(dovecot, alice.name, alice.password, [
+        Buffer.from(
+          [
+            'From: buyer2@163.com',
+            `To: ${account.email}`,
+            'Date: Tue, 24 Nov 2026 11:00:00 +0800',
+            `Message-ID: <${replyId}>`,
+            `In-Reply-To: ${sent.body.messageIdHeader}`,
+            `References: ${sent.body.messageIdHeader}`,
+            'Subject: =?UTF-8?B?5Zue5aSN77ya5ZCI5L2c5pa55qGI?=',
+            'Content-Type: text/plain; charset=utf-8',
+            '',
+            '收到，谢谢。',
+            '',
+          ].join('\r\n'),
+        ),
+      ]);
+      await mail.sync.syncAccount(account.id);
+      const reply = await knex('mail_messages').where({ message_key: `m:${replyId}` }).first('thread_id', 'route_status', 'direction');
+      expect(reply).toMatchObject({ thread_id: routed.thread_id, route_status: 'routed', direction: 'in' });
+      expect(await links()).toEqual([{ customer_id: CUSTOMER, source: 'record', state: 'linked' }]);
+      expect(await messagesWithKey(knex, sent.body.messageIdHeader)).toHaveLength(1);
+    });
+
     it('forwards the source attachments by reference', async () => {
       const { mail, compose, app } = bed(knex);
       const alice = freshUser();
@@ -433,6 +502,15 @@ describeDovecot('compose and send against Dovecot and a real SMTP server', () =>
           { path: 'subject', key: 'subjectTooLong', message: '主题过长（最多 500 个字符）' },
         ]),
       );
+      const outsider = { name: 'outsider', password: '', ref: OUTSIDER };
+      const outsiderBox = await mail.accounts.connect(OUTSIDER, {
+        displayName: 'outsider',
+        email: 'outsider@corp.example',
+        imap: { host: '127.0.0.1', port: dovecot.port, secure: false, user: 'outsider', password: 'x' },
+      });
+      const hidden = await request(app).post('/drafts').set('authorization', as(outsider)).set('accept-language', 'zh-CN').send({ accountId: outsiderBox.id, customerId: CUSTOMER });
+      expect(hidden.status).toBe(400);
+      expect(hidden.body.error.fields).toEqual([{ path: 'customerId', key: 'customerNotFound', message: '客户不存在或无权查看' }]);
       const reply = await zh(request(app).post('/drafts')).send({ accountId: account.id, mode: 'reply' });
       expect(reply.body.error.fields).toEqual([{ path: 'sourceMessageId', key: 'sourceRequired', message: '回复或转发时必须指定原邮件' }]);
 

@@ -11,7 +11,8 @@ import type { ImapClientFactory } from '../service/imapClient';
 import type { PasswordCipher } from '../service/PasswordCipher';
 import type { AccountTransport } from './AccountTransport';
 import { DraftService } from './DraftService';
-import type { ComposeAccess } from './DraftService';
+import type { ComposeAccess, ComposeCustomers } from './DraftService';
+import { CustomerVisibility } from '../routing/CustomerVisibility';
 import { DraftStore } from './DraftStore';
 import { OutboxService } from './OutboxService';
 import type { OutboxOptions } from './OutboxService';
@@ -23,7 +24,7 @@ import type { SmtpTimeouts } from './SmtpAccountTransport';
 
 export type { AccountTransport, SendEnvelope, SendReceipt } from './AccountTransport';
 export { SendRefusedError } from './AccountTransport';
-export type { ComposeAccess, ComposeCaller } from './DraftService';
+export type { ComposeAccess, ComposeCaller, ComposeCustomers } from './DraftService';
 export type { SweepResult, OutboxOptions } from './OutboxService';
 export { DraftService, OutboxService };
 export { cleanFilename } from './DraftService';
@@ -49,6 +50,7 @@ export function createCompose(deps: {
   parser: MessageParser;
   hooks: ParsedMessageHook[];
   access: ComposeAccess;
+  customers: ComposeCustomers;
   clientFactory: ImapClientFactory;
   logger: LoggerService;
   graph?: AccountTransport;
@@ -88,6 +90,7 @@ export function createCompose(deps: {
     outbox,
     accounts,
     access: deps.access,
+    customers: deps.customers,
     raw: deps.raw,
   });
   return { drafts, outbox };
@@ -119,6 +122,7 @@ export function installCompose(mail: MailServices, options: ComposeOptions = {})
     parser: env.parser ?? new StreamingMessageParser(),
     hooks: mail.hooks,
     access: mail.access,
+    customers: new CustomerVisibility(env.permissions),
     clientFactory: env.clientFactory ?? defaultImapClientFactory,
     logger: env.logger,
     ...options,
