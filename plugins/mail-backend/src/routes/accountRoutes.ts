@@ -10,6 +10,7 @@ import {
 import { z } from 'zod';
 import { MailError } from '../errors';
 import type { MailServices } from '../createMail';
+import { graphOf } from '../graph';
 import { RequestContext, userContext } from './context';
 
 const deleteQuery = z.object({ version: z.coerce.number({ error: 'required' }).int({ error: 'invalidValue' }) });
@@ -73,6 +74,16 @@ export function accountRoutes(deps: { mail: MailServices; httpAuth: HttpAuthServ
     const c = await userContext(httpAuth, req);
     const accountId = typeof req.body?.accountId === 'string' ? req.body.accountId : undefined;
     const stored = accountId ? await account(c, accountId, 'update') : undefined;
+    if (req.body?.provider === 'graph') {
+      const mailbox = z.object({ graphMailbox: z.email({ error: 'invalidEmail' }) }).safeParse(req.body);
+      if (!mailbox.success) throw MailError.validation(mailbox.error.issues);
+      const graph = graphOf(mail);
+      if (!graph) throw new MailError(400, 'validationFailed', {}, [{ path: 'provider', key: 'graphNotConfigured' }]);
+      const problem = await graph.sync.checkMailbox(mailbox.data.graphMailbox);
+      if (problem) throw new MailError(400, 'graphMailboxFailed', { reason: problem });
+      res.json({ graph: 'ok' });
+      return;
+    }
     res.json(await mail.accounts.test(req.body, stored));
   });
 
