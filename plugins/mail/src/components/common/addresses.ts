@@ -47,6 +47,11 @@ export function parseAddressList(text: string): MailAddress[] {
   return out.map(s => s.trim()).filter(Boolean).map(parseAddress);
 }
 
-export function sameAddress(a: MailAddress, b: MailAddress): boolean {
-  return a.address.trim().toLowerCase() === b.address.trim().toLowerCase();
+function addressKey(a: MailAddress | string): string {
+  return (typeof a === 'string' ? parseAddress(a).address : a.address ?? '').trim().toLowerCase();
+}
+
+/** The same mailbox, whatever the display names (a typed entry may still be a string). */
+export function sameAddress(a: MailAddress | string, b: MailAddress | string): boolean {
+  return addressKey(a) === addressKey(b);
 }

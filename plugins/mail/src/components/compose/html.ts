@@ -17,7 +17,7 @@ const DROP = new Set([
 ]);
 
 // block elements whose content keeps its own line when they are unwrapped
-const BLOCKISH = new Set(['table', 'tbody', 'thead', 'tfoot', 'tr', 'section', 'article', 'header', 'footer', 'main', 'aside', 'nav', 'center', 'dl', 'dt', 'dd', 'figure', 'figcaption', 'address', 'h5', 'h6', 'hr']);
+const BLOCKISH = new Set(['table', 'tr', 'section', 'article', 'header', 'footer', 'main', 'aside', 'nav', 'center', 'dl', 'dt', 'dd', 'figure', 'figcaption', 'address', 'h5', 'h6', 'hr']);
 
 export function safeHref(href: string | null): string | undefined {
   const s = (href ?? '').trim();
