@@ -24,7 +24,8 @@ import type { OutboxStore } from './OutboxStore';
 import { prefill } from './prefill';
 import type { SourceMessage } from './prefill';
 import type { SendingAccounts } from './SendingAccounts';
-import { sniffContentType } from './sniffType';
+// the suite's one sniffer (the CRM's rules), shared with the webmail's downloads
+import { sniffContentType } from '../webmail/sniffContentType';
 import { readSourceAttachments } from './sourceAttachments';
 
 /** Who may send from and read which mailbox (MailboxAccess): all compose needs of it. */

@@ -13,6 +13,7 @@ import { mailErrorHandler } from '../errors';
 import { normaliseMessageId } from '../mime/messageKey';
 import { composeRoutes } from '../routes/composeRoutes';
 import { PasswordCipher } from '../service/PasswordCipher';
+import { readAll } from '../service/imapClient';
 import { DOVECOT, DovecotServer, dovecotMode } from '../__testUtils__/dovecot';
 import { corpus } from '../__testUtils__/corpus';
 import { TEST_KEY, append, databases, migratedDatabase, requiredDatabases, withImap } from '../__testUtils__/mailTestBed';
@@ -303,6 +304,18 @@ describeDovecot('compose and send against Dovecot and a real SMTP server', () =>
       expect(await sentFolderCount(alice, queued.messageIdHeader)).toBe(1);
       const copies = () => knex('mail_copies').where({ message_id: outboxRow.message_id }).select('folder_id', 'uid', 'uid_validity');
       expect(await copies()).toHaveLength(1);
+      const [copy] = await copies();
+      const appended = await withImap(dovecot, alice.name, alice.password, async client => {
+        const lock = await client.getMailboxLock('Sent');
+        try {
+          expect(String(client.mailbox && client.mailbox.uidValidity)).toBe(String(copy.uid_validity));
+          const { content } = await client.download(String(copy.uid), undefined, { uid: true });
+          return content ? readAll(content) : Buffer.alloc(0);
+        } finally {
+          lock.release();
+        }
+      });
+      expect(appended.equals(deliveries[0].raw)).toBe(true);
 
       // the next sync reads the Sent folder and finds the same message: nothing new
       const result = await mail.sync.syncAccount(account.id);
