@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { AccessLocale, Page } from '@cocrm/plugin-access-common';
 import { mailMessage } from '@cocrm/plugin-mail-common';
-import type { MailMessageKey, OutboxItem } from '@cocrm/plugin-mail-common';
+import type { MailMessageKey, OutboxItem, OutboxStatus } from '@cocrm/plugin-mail-common';
 import type { RawStore } from '../database/RawStore';
 import { MailError } from '../errors';
 import type { AccountTransport, SendReceipt } from './AccountTransport';
@@ -192,7 +192,7 @@ export class OutboxService {
     return { markedUncertain, delivered, finished };
   }
 
-  async list(owner: string, request: { page: number; pageSize: number }, locale: AccessLocale): Promise<Page<OutboxItem>> {
+  async list(owner: string, request: { page: number; pageSize: number; status?: OutboxStatus }, locale: AccessLocale): Promise<Page<OutboxItem>> {
     const page = await this.deps.store.list(owner, request);
     return { ...page, items: page.items.map(r => this.toItem(r, locale)) };
   }

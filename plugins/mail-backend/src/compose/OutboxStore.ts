@@ -121,14 +121,17 @@ export class OutboxStore {
     return row ? toRecord(row) : undefined;
   }
 
-  async list(owner: string, request: { page: number; pageSize: number }): Promise<Page<OutboxRecord>> {
-    const base = () => this.knex('mail_outbox').where({ created_by: owner });
+  async list(owner: string, request: { page: number; pageSize: number; status?: OutboxStatus }): Promise<Page<OutboxRecord>> {
+    const base = () =>
+      this.knex('mail_outbox')
+        .where({ created_by: owner })
+        .modify(q => (request.status ? q.where({ status: request.status }) : q));
     return fetchPage<Record<string, unknown>, OutboxRecord>({
       count: base().count('* as n'),
       rows: base().select('*'),
       sortColumn: 'created_at',
       idColumn: 'id',
-      request: { ...request, order: 'desc' },
+      request: { page: request.page, pageSize: request.pageSize, order: 'desc' },
       hydrate: rows => rows.map(toRecord),
     });
   }

@@ -454,6 +454,9 @@ describeDovecot('compose and send against Dovecot and a real SMTP server', () =>
       expect(failed.error.message).toMatch(/^发送失败：.*550/);
       expect(await compose.outbox.sweep()).toMatchObject({ delivered: 0 });
       expect(smtp.withMessageId(sent.body.messageIdHeader)).toHaveLength(0);
+      const byStatus = async (status: string) => (await request(app).get('/outbox').query({ status }).set('authorization', as(alice))).body.totalCount;
+      expect([await byStatus('failed'), await byStatus('sent')]).toEqual([1, 0]);
+      expect((await request(app).get('/outbox?status=lost').set('authorization', as(alice))).status).toBe(400);
 
       smtp.refuseRecipients = null;
       const retried = await request(app).post(`/outbox/${sent.body.id}/retry`).set('authorization', as(alice)).send({});
@@ -461,6 +464,7 @@ describeDovecot('compose and send against Dovecot and a real SMTP server', () =>
       await compose.outbox.settle();
       expect(smtp.withMessageId(sent.body.messageIdHeader)).toHaveLength(1);
       expect((await request(app).get(`/outbox/${sent.body.id}`).set('authorization', as(alice))).body).toMatchObject({ status: 'sent', attempts: 2 });
+      expect([await byStatus('failed'), await byStatus('sent')]).toEqual([0, 1]);
       const again = await request(app).post(`/outbox/${sent.body.id}/retry`).set('authorization', as(alice)).send({});
       expect(again.status).toBe(409);
       expect(again.body.error.key).toBe('outboxNotFailed');

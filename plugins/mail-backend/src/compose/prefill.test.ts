@@ -91,6 +91,13 @@ describe('quoted body and threading', () => {
     expect(p.to).toEqual([]);
   });
 
+  it('quotes a huge HTML source as its text, cut to what a draft can hold', () => {
+    const huge = prefill('reply', source({ html: `<div>${'<p>新闻</p>'.repeat(100_000)}</div>`, text: '新闻'.repeat(400_000) }), OWN, 'zh-CN');
+    expect(huge.html.length).toBeLessThan(500_000);
+    expect(huge.html).not.toContain('<p>新闻</p>');
+    expect(huge.html).toMatch(/新闻…<\/blockquote>/);
+  });
+
   it('formats dates per language', () => {
     const d = new Date('2026-03-01T16:05:00Z');
     expect(formatMailDate(d, 'zh-CN')).toBe('2026年3月2日 00:05');

@@ -109,9 +109,16 @@ export function threadingOf(source: SourceMessage): { inReplyTo: string | null; 
   return { inReplyTo: id, references: chain.slice(-20) };
 }
 
+/** Room left for the quote in a draft body (MAX_DRAFT_HTML_CHARS) with the user's own text above it. */
+const MAX_QUOTE_CHARS = 300_000;
+
+/** A newsletter-sized HTML source is quoted as its text instead, and cut if even that is too long. */
 function sourceBodyHtml(source: SourceMessage): string {
-  if (source.html) return quotableHtml(source.html);
-  return textToHtml(source.text ?? '');
+  const html = source.html ? quotableHtml(source.html) : '';
+  if (html && html.length <= MAX_QUOTE_CHARS) return html;
+  const text = source.text ?? '';
+  const quoted = textToHtml(text);
+  return quoted.length <= MAX_QUOTE_CHARS ? quoted : `${textToHtml(text.slice(0, MAX_QUOTE_CHARS / 2))}…`;
 }
 
 /**

@@ -14,6 +14,9 @@ const pageQuery = z.object({
   page: z.coerce.number({ error: 'invalidValue' }).int({ error: 'invalidValue' }).min(0, { error: 'invalidValue' }).max(100_000, { error: 'invalidValue' }).default(0),
   pageSize: z.coerce.number({ error: 'invalidValue' }).int({ error: 'invalidValue' }).min(1, { error: 'invalidValue' }).max(200, { error: 'invalidValue' }).default(50),
 });
+const outboxQuery = pageQuery.extend({
+  status: z.enum(['queued', 'sending', 'sent', 'failed', 'uncertain'], { error: 'invalidValue' }).optional(),
+});
 const uuid = z.uuid();
 const versionQuery = z.object({ version: z.coerce.number({ error: 'required' }).int({ error: 'invalidValue' }) });
 
@@ -142,7 +145,7 @@ export function composeRoutes(deps: { mail: MailServices; httpAuth: HttpAuthServ
 
   router.get('/outbox', async (req, res) => {
     const c = await caller(req);
-    res.json(await outbox.list(c.actor, parse(pageQuery, req.query), c.locale));
+    res.json(await outbox.list(c.actor, parse(outboxQuery, req.query), c.locale));
   });
 
   router.get('/outbox/:outboxId', async (req, res) => {
