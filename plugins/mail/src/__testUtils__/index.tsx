@@ -282,7 +282,9 @@ export function fakeMailApi(overrides: Partial<FakeMailApi> = {}): FakeMailApi {
     trustSender: jest.fn(async () => undefined),
     saveKnowledge: jest.fn(async () => ({ id: 'k-1' })),
     listKnowledge: jest.fn(async () => page([])),
-    getKnowledge: jest.fn(),
+    getKnowledge: jest.fn(async () => {
+      throw new Error('no knowledge item in this test');
+    }),
     downloadKnowledgeAttachment: jest.fn(async () => ({ blob: new Blob(['x']), filename: 'x' })),
     listLinks: jest.fn(async () => ({ items: threadDetail().links })),
     linkCustomer: jest.fn(async () => undefined),
@@ -290,9 +292,13 @@ export function fakeMailApi(overrides: Partial<FakeMailApi> = {}): FakeMailApi {
     listDrafts: jest.fn(async () => page([])),
     createDraft: jest.fn(async () => draft()),
     getDraft: jest.fn(async () => draft()),
-    updateDraft: jest.fn(async (_id: string, input: { version: number }) => draft({ ...input, version: input.version + 1 })),
+    updateDraft: jest.fn(async (_id: string, input: { version: number }) =>
+      draft({ ...input, version: input.version + 1 }),
+    ),
     deleteDraft: jest.fn(async () => undefined),
-    uploadAttachment: jest.fn(),
+    uploadAttachment: jest.fn(async () => {
+      throw new Error('no upload in this test');
+    }),
     removeAttachment: jest.fn(async () => undefined),
     sendDraft: jest.fn(async () => outboxItem({ status: 'queued', sentAt: null })),
     listOutbox: jest.fn(async () => page([])),

@@ -106,7 +106,12 @@ export interface MailApi {
   getDraft(id: string): Promise<Draft>;
   updateDraft(id: string, input: DraftUpdateInput): Promise<Draft>;
   deleteDraft(id: string, version: number): Promise<void>;
-  uploadAttachment(draftId: string, file: File, onProgress?: UploadProgress, signal?: AbortSignal): Promise<DraftAttachment>;
+  uploadAttachment(
+    draftId: string,
+    file: File,
+    onProgress?: UploadProgress,
+    signal?: AbortSignal,
+  ): Promise<DraftAttachment>;
   removeAttachment(draftId: string, attachmentId: string): Promise<void>;
   sendDraft(id: string, version: number): Promise<OutboxItem>;
   listOutbox(query: { page?: number; pageSize?: number }): Promise<Page<OutboxItem>>;

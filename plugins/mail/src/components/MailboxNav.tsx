@@ -109,12 +109,19 @@ export function MailboxNav() {
   ];
 
   return (
-    <Box component="nav" aria-label={t('nav.mailboxes')} data-testid="mail-nav" sx={{ display: 'flex', flexDirection: 'column', gap: 1 }}>
+    <Box
+      component="nav"
+      aria-label={t('nav.mailboxes')}
+      data-testid="mail-nav"
+      sx={{ display: 'flex', flexDirection: 'column', gap: 1 }}
+    >
       <Button
         variant="contained"
         startIcon={<CreateIcon />}
         disabled={compose.busy || !mailboxes?.length}
-        onClick={() => mailboxes?.length && compose.start({ accountId, mode: 'new', returnTo: `${pathname}?${params.toString()}` })}
+        onClick={() =>
+          mailboxes?.length && compose.start({ accountId, mode: 'new', returnTo: `${pathname}?${params.toString()}` })
+        }
         data-testid="mail-compose"
         sx={{ mb: 1 }}
       >
@@ -141,7 +148,12 @@ export function MailboxNav() {
         </Box>
       )}
       {[...own, ...shared].map(m => (
-        <MailboxFolders key={m.accountId} mailbox={m} selectedFolderId={m.accountId === accountId ? selectedFolderId : ''} onInbox={onInbox} />
+        <MailboxFolders
+          key={m.accountId}
+          mailbox={m}
+          selectedFolderId={m.accountId === accountId ? selectedFolderId : ''}
+          onInbox={onInbox}
+        />
       ))}
       <Divider sx={{ my: 1 }} />
       <List dense disablePadding>

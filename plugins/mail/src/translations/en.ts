@@ -72,7 +72,8 @@ export const mailMessagesEn = {
     selectFolder: 'Choose a folder on the left',
     rowsPerPage: 'Rows per page',
     displayedRows: '{{from}}–{{to}} of {{count}}',
-    shortcuts: 'Shortcuts: j/k next/previous · Enter open · r reply · a reply all · f forward · c compose · / search · Esc close',
+    shortcuts:
+      'Shortcuts: j/k next/previous · Enter open · r reply · a reply all · f forward · c compose · / search · Esc close',
   },
   thread: {
     empty: 'Choose a conversation to read',

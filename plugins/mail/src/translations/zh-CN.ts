@@ -234,7 +234,8 @@ export const mailMessagesZhCN: SameShape<typeof mailMessagesEn> = {
     rejected: '被服务器拒收：{{list}}',
     retried: '已重新加入发送队列',
     resendTitle: '重新发送这封邮件？',
-    resendText: '发送过程被中断，无法确定邮件是否已发出。邮件可能已经发送成功——请先查看“已发送”文件夹或向收件人确认，再重新发送。',
+    resendText:
+      '发送过程被中断，无法确定邮件是否已发出。邮件可能已经发送成功——请先查看“已发送”文件夹或向收件人确认，再重新发送。',
     resendConfirm: '重新发送',
     states: {
       queued: '排队中',

@@ -224,7 +224,12 @@ export function AccountDialog(props: {
     }
   };
 
-  const text = (name: keyof AccountForm, path: string, label: string, extra: { type?: string; helperText?: string; required?: boolean } = {}) => (
+  const text = (
+    name: keyof AccountForm,
+    path: string,
+    label: string,
+    extra: { type?: string; helperText?: string; required?: boolean } = {},
+  ) => (
     <TextField
       size="small"
       fullWidth
@@ -250,8 +255,14 @@ export function AccountDialog(props: {
     const secure = form[secureKey];
     return (
       <Box sx={{ display: 'flex', gap: 1, alignItems: 'flex-start' }}>
-        <Box sx={{ flex: 3 }}>{text(kind === 'imap' ? 'imapHost' : 'smtpHost', `${kind}.host`, t('accounts.dialog.host'), { required: true })}</Box>
-        <Box sx={{ flex: 1, minWidth: 90 }}>{text(portKey, `${kind}.port`, t('accounts.dialog.port'), { required: true })}</Box>
+        <Box sx={{ flex: 3 }}>
+          {text(kind === 'imap' ? 'imapHost' : 'smtpHost', `${kind}.host`, t('accounts.dialog.host'), {
+            required: true,
+          })}
+        </Box>
+        <Box sx={{ flex: 1, minWidth: 90 }}>
+          {text(portKey, `${kind}.port`, t('accounts.dialog.port'), { required: true })}
+        </Box>
         <FormControlLabel
           sx={{ ml: 0, mt: 0.5 }}
           control={
@@ -274,7 +285,13 @@ export function AccountDialog(props: {
   };
 
   return (
-    <Dialog open={props.open} onClose={() => !busy && props.onClose()} maxWidth="md" fullWidth data-testid="mail-account-dialog">
+    <Dialog
+      open={props.open}
+      onClose={() => !busy && props.onClose()}
+      maxWidth="md"
+      fullWidth
+      data-testid="mail-account-dialog"
+    >
       <DialogTitle>{editing ? t('accounts.dialog.editTitle') : t('accounts.dialog.connectTitle')}</DialogTitle>
       <DialogContent dividers>
         <Stack spacing={2.5}>
@@ -282,7 +299,9 @@ export function AccountDialog(props: {
             <Box sx={{ display: 'flex', gap: 3, flexWrap: 'wrap' }}>
               {props.graphAvailable && (
                 <Box>
-                  <FormLabel sx={{ display: 'block', mb: 0.5, fontSize: 12 }}>{t('accounts.dialog.provider')}</FormLabel>
+                  <FormLabel sx={{ display: 'block', mb: 0.5, fontSize: 12 }}>
+                    {t('accounts.dialog.provider')}
+                  </FormLabel>
                   <ToggleButtonGroup
                     size="small"
                     exclusive

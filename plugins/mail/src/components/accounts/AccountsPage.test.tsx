@@ -75,7 +75,9 @@ describe('邮箱设置 · connect', () => {
   it("shows the server's field errors on the fields and its message as an alert", async () => {
     const api = fakeMailApi({
       testAccount: jest.fn(async () => {
-        throw new MailApiError(400, { error: { name: 'InputError', key: 'imapLoginFailed', message: 'IMAP 登录失败：认证失败' } });
+        throw new MailApiError(400, {
+          error: { name: 'InputError', key: 'imapLoginFailed', message: 'IMAP 登录失败：认证失败' },
+        });
       }),
       createAccount: jest.fn(async () => {
         throw new MailApiError(400, {
@@ -141,7 +143,9 @@ describe('邮箱设置 · connect', () => {
           error: {
             name: 'InputError',
             message: '提交的数据有误',
-            fields: [{ path: 'provider', key: 'graphNotConfigured', message: '系统未配置 Microsoft 365 连接，请联系管理员' }],
+            fields: [
+              { path: 'provider', key: 'graphNotConfigured', message: '系统未配置 Microsoft 365 连接，请联系管理员' },
+            ],
           },
         });
       }),
@@ -163,7 +167,9 @@ describe('邮箱设置 · connect', () => {
       expect.objectContaining({ provider: 'graph', graphMailbox: 'sales@contoso.cn' }),
     );
     expect(api.createAccount.mock.calls[0][0]).not.toHaveProperty('imap');
-    expect(within(dialog).getByTestId('mail-account-provider-error')).toHaveTextContent('系统未配置 Microsoft 365 连接');
+    expect(within(dialog).getByTestId('mail-account-provider-error')).toHaveTextContent(
+      '系统未配置 Microsoft 365 连接',
+    );
   });
 });
 
@@ -202,7 +208,16 @@ describe('邮箱设置 · accounts', () => {
   it('shows the sync state with every failed message; each can be retried, and sync runs on demand', async () => {
     const api = fakeMailApi({
       listAccounts: jest.fn(async () => ({
-        items: [account(), account({ id: SHARED_ID, kind: 'shared', displayName: '销售部公共邮箱', email: 'sales@cocrm.cn', owner: 'user:default/admin' })],
+        items: [
+          account(),
+          account({
+            id: SHARED_ID,
+            kind: 'shared',
+            displayName: '销售部公共邮箱',
+            email: 'sales@cocrm.cn',
+            owner: 'user:default/admin',
+          }),
+        ],
       })),
       getSyncState: jest.fn(async (id: string) =>
         id === ACCOUNT_ID
@@ -218,7 +233,10 @@ describe('邮箱设置 · accounts', () => {
                 },
               ],
             })
-          : syncState({ accountId: SHARED_ID, counts: { messages: 30, parsed: 30, failed: 0, pending: 0, deleted: 0 } }),
+          : syncState({
+              accountId: SHARED_ID,
+              counts: { messages: 30, parsed: 30, failed: 0, pending: 0, deleted: 0 },
+            }),
       ),
     });
     await renderMail(api, '/mail/accounts');

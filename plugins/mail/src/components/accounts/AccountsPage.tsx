@@ -77,28 +77,56 @@ function AccountCard(props: {
             <Chip
               size="small"
               variant="outlined"
-              label={t('common.labelValue', { label: t('accounts.sharing.label'), value: t(`accounts.sharing.${a.sharing}`) })}
+              label={t('common.labelValue', {
+                label: t('accounts.sharing.label'),
+                value: t(`accounts.sharing.${a.sharing}`),
+              })}
               data-testid={`mail-account-sharing-${a.id}`}
             />
             {a.syncEnabled === false && <Chip size="small" color="warning" label={t('accounts.syncDisabled')} />}
             {!!a.owner && props.me && a.owner !== props.me && (
-              <Chip size="small" variant="outlined" label={t('common.labelValue', { label: t('accounts.owner'), value: refName(a.owner) })} />
+              <Chip
+                size="small"
+                variant="outlined"
+                label={t('common.labelValue', { label: t('accounts.owner'), value: refName(a.owner) })}
+              />
             )}
           </Box>
           {(a.folders?.length ?? 0) > 0 && (
             <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
-              {t('common.labelValue', { label: t('accounts.folders'), value: a.folders.join(t('common.listSeparator')) })}
+              {t('common.labelValue', {
+                label: t('accounts.folders'),
+                value: a.folders.join(t('common.listSeparator')),
+              })}
             </Typography>
           )}
         </Box>
         <Stack direction="row" spacing={1}>
-          <Button size="small" variant="outlined" startIcon={<SyncIcon />} onClick={syncNow} disabled={syncing} data-testid={`mail-account-sync-${a.id}`}>
+          <Button
+            size="small"
+            variant="outlined"
+            startIcon={<SyncIcon />}
+            onClick={syncNow}
+            disabled={syncing}
+            data-testid={`mail-account-sync-${a.id}`}
+          >
             {t('accounts.syncNow')}
           </Button>
-          <Button size="small" startIcon={<EditIcon />} onClick={props.onEdit} data-testid={`mail-account-edit-${a.id}`}>
+          <Button
+            size="small"
+            startIcon={<EditIcon />}
+            onClick={props.onEdit}
+            data-testid={`mail-account-edit-${a.id}`}
+          >
             {t('accounts.edit')}
           </Button>
-          <Button size="small" color="error" startIcon={<DeleteOutlineIcon />} onClick={props.onDelete} data-testid={`mail-account-delete-${a.id}`}>
+          <Button
+            size="small"
+            color="error"
+            startIcon={<DeleteOutlineIcon />}
+            onClick={props.onDelete}
+            data-testid={`mail-account-delete-${a.id}`}
+          >
             {t('accounts.delete')}
           </Button>
         </Stack>
@@ -155,7 +183,12 @@ export function AccountsPage() {
   };
 
   const connectButton = canCreate.allowed && (
-    <Button variant="contained" startIcon={<AddIcon />} onClick={() => setDialog({})} data-testid="mail-account-connect">
+    <Button
+      variant="contained"
+      startIcon={<AddIcon />}
+      onClick={() => setDialog({})}
+      data-testid="mail-account-connect"
+    >
       {t('accounts.connect')}
     </Button>
   );

@@ -78,7 +78,10 @@ export function SyncStatePanel(props: { accountId: string; nonce: number }) {
         <Typography variant="body2" color="text.secondary" data-testid={`mail-sync-last-${props.accountId}`}>
           {t('accounts.lastSyncLine', {
             time: state.lastSyncAt
-              ? t('accounts.timeWithRelative', { time: formatDateTime(state.lastSyncAt), relative: formatRelative(state.lastSyncAt, t) })
+              ? t('accounts.timeWithRelative', {
+                  time: formatDateTime(state.lastSyncAt),
+                  relative: formatRelative(state.lastSyncAt, t),
+                })
               : t('accounts.never'),
           })}
         </Typography>

@@ -135,7 +135,8 @@ export function checkAccountForm(f: AccountForm, editing: boolean, t: MailTransl
     if (!isValidAddress(a)) out[`aliases.${i}`] = t('accounts.dialog.invalidEmail');
   });
   if (f.provider === 'graph') {
-    if (!isValidAddress(f.graphMailbox)) out.graphMailbox = f.graphMailbox.trim() ? t('accounts.dialog.invalidEmail') : required;
+    if (!isValidAddress(f.graphMailbox))
+      out.graphMailbox = f.graphMailbox.trim() ? t('accounts.dialog.invalidEmail') : required;
     return out;
   }
   if (!f.imapHost.trim()) out['imap.host'] = required;

@@ -67,7 +67,13 @@ export function CustomerPickerDialog(props: {
   }, [props.open]);
 
   return (
-    <Dialog open={props.open} onClose={() => !props.busy && props.onClose()} maxWidth="sm" fullWidth data-testid="mail-customer-picker">
+    <Dialog
+      open={props.open}
+      onClose={() => !props.busy && props.onClose()}
+      maxWidth="sm"
+      fullWidth
+      data-testid="mail-customer-picker"
+    >
       <DialogTitle>{props.title}</DialogTitle>
       <DialogContent>
         <Autocomplete<CrmCustomerOption, false, false, false>

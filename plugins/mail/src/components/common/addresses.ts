@@ -16,7 +16,10 @@ export function parseAddress(text: string): MailAddress {
   const s = text.trim();
   const m = /^(.*?)\s*<([^<>]+)>$/.exec(s);
   if (m) {
-    const name = m[1].trim().replace(/^"(.*)"$/, '$1').trim();
+    const name = m[1]
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .trim();
     return { name, address: m[2].trim() };
   }
   return { name: '', address: s.replace(/^mailto:/i, '') };
@@ -44,7 +47,10 @@ export function parseAddressList(text: string): MailAddress[] {
     }
   }
   out.push(current);
-  return out.map(s => s.trim()).filter(Boolean).map(parseAddress);
+  return out
+    .map(s => s.trim())
+    .filter(Boolean)
+    .map(parseAddress);
 }
 
 function addressKey(a: MailAddress | string): string {

@@ -12,7 +12,13 @@ export function ErrorState(props: { error: unknown; onRetry?: () => void }) {
   return <suite.ErrorState {...props} testId="mail-error-state" />;
 }
 
-export function EmptyState(props: { title: string; hint?: string; action?: ReactNode; testId?: string; icon?: ReactNode }) {
+export function EmptyState(props: {
+  title: string;
+  hint?: string;
+  action?: ReactNode;
+  testId?: string;
+  icon?: ReactNode;
+}) {
   return <suite.EmptyState {...props} testId={props.testId ?? 'mail-empty'} />;
 }
 

@@ -185,11 +185,15 @@ export function ComposePage() {
 
   const addFiles = (files: FileList | File[] | null) => {
     // the limit holds for all attachments of a draft together
-    let used = attachments.reduce((n, a) => n + a.size, 0) + uploads.filter(u => !u.error).reduce((n, u) => n + u.size, 0);
+    let used =
+      attachments.reduce((n, a) => n + a.size, 0) + uploads.filter(u => !u.error).reduce((n, u) => n + u.size, 0);
     for (const file of Array.from(files ?? [])) {
       const key = `${file.name}:${file.size}:${Math.random().toString(36).slice(2)}`;
       if (used + file.size > MAX_ATTACHMENT_BYTES) {
-        setUploads(u => [...u, { key, name: file.name, size: file.size, loaded: 0, error: t('compose.tooLarge', { name: file.name }) }]);
+        setUploads(u => [
+          ...u,
+          { key, name: file.name, size: file.size, loaded: 0, error: t('compose.tooLarge', { name: file.name }) },
+        ]);
         continue;
       }
       used += file.size;
@@ -233,7 +237,8 @@ export function ComposePage() {
     if (!f.to.length && !f.cc.length && !f.bcc.length) out.to = t('compose.needRecipient');
     for (const field of ['to', 'cc', 'bcc'] as const) {
       const bad = f[field].filter(a => !isValidAddress(a.address));
-      if (bad.length) out[field] = t('compose.invalidAddresses', { list: bad.map(a => a.address).join(t('common.listSeparator')) });
+      if (bad.length)
+        out[field] = t('compose.invalidAddresses', { list: bad.map(a => a.address).join(t('common.listSeparator')) });
     }
     if (uploads.some(u => !u.error)) out.attachments = t('compose.waitUploads');
     return out;
@@ -259,7 +264,10 @@ export function ComposePage() {
       await api.sendDraft(draftId, version.current);
       stopped.current = true;
       setDirty(false);
-      notify({ message: t('compose.queued'), action: { label: t('nav.outbox'), onClick: () => navigate(links.outbox) } });
+      notify({
+        message: t('compose.queued'),
+        action: { label: t('nav.outbox'), onClick: () => navigate(links.outbox) },
+      });
       leave();
     } catch (e) {
       if (e instanceof MailApiError && e.status === 409) setConflict(true);
@@ -385,8 +393,22 @@ export function ComposePage() {
           </Box>
           {showCc && (
             <>
-              <AddressField label={t('compose.cc')} value={form.cc} onChange={cc => update({ cc })} error={err('cc')} testId="mail-compose-cc" disabled={busy} />
-              <AddressField label={t('compose.bcc')} value={form.bcc} onChange={bcc => update({ bcc })} error={err('bcc')} testId="mail-compose-bcc" disabled={busy} />
+              <AddressField
+                label={t('compose.cc')}
+                value={form.cc}
+                onChange={cc => update({ cc })}
+                error={err('cc')}
+                testId="mail-compose-cc"
+                disabled={busy}
+              />
+              <AddressField
+                label={t('compose.bcc')}
+                value={form.bcc}
+                onChange={bcc => update({ bcc })}
+                error={err('bcc')}
+                testId="mail-compose-bcc"
+                disabled={busy}
+              />
             </>
           )}
           <TextField
@@ -434,7 +456,12 @@ export function ComposePage() {
           <Button startIcon={<SaveIcon />} onClick={saveNow} disabled={busy || saving} data-testid="mail-compose-save">
             {t('compose.saveDraft')}
           </Button>
-          <Button startIcon={<AttachFileIcon />} onClick={() => fileInput.current?.click()} disabled={busy} data-testid="mail-compose-attach">
+          <Button
+            startIcon={<AttachFileIcon />}
+            onClick={() => fileInput.current?.click()}
+            disabled={busy}
+            data-testid="mail-compose-attach"
+          >
             {t('compose.attach')}
           </Button>
           <input

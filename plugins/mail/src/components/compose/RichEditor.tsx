@@ -82,12 +82,27 @@ export function RichEditor(props: {
     const href = safeHref(window.prompt(t('compose.linkPrompt'), 'https://'));
     if (!href) return;
     if (selected) run('createLink', href);
-    else run('insertHTML', `<a href="${escapeHtml(href)}" target="_blank" rel="noopener noreferrer">${escapeHtml(href)}</a>`);
+    else
+      run(
+        'insertHTML',
+        `<a href="${escapeHtml(href)}" target="_blank" rel="noopener noreferrer">${escapeHtml(href)}</a>`,
+      );
   };
 
   return (
     <Box sx={{ border: 1, borderColor: 'divider', borderRadius: 1, '&:focus-within': { borderColor: 'primary.main' } }}>
-      <Box sx={{ display: 'flex', alignItems: 'center', flexWrap: 'wrap', gap: 0.25, px: 0.5, py: 0.25, borderBottom: 1, borderColor: 'divider' }}>
+      <Box
+        sx={{
+          display: 'flex',
+          alignItems: 'center',
+          flexWrap: 'wrap',
+          gap: 0.25,
+          px: 0.5,
+          py: 0.25,
+          borderBottom: 1,
+          borderColor: 'divider',
+        }}
+      >
         <ToolButton label={t('compose.bold')} onClick={() => run('bold')} testId="mail-editor-bold">
           <FormatBoldIcon fontSize="small" />
         </ToolButton>
@@ -104,7 +119,11 @@ export function RichEditor(props: {
         <ToolButton label={t('compose.numberedList')} onClick={() => run('insertOrderedList')} testId="mail-editor-ol">
           <FormatListNumberedIcon fontSize="small" />
         </ToolButton>
-        <ToolButton label={t('compose.quote')} onClick={() => run('formatBlock', 'blockquote')} testId="mail-editor-quote">
+        <ToolButton
+          label={t('compose.quote')}
+          onClick={() => run('formatBlock', 'blockquote')}
+          testId="mail-editor-quote"
+        >
           <FormatQuoteIcon fontSize="small" />
         </ToolButton>
         <ToolButton label={t('compose.link')} onClick={insertLink} testId="mail-editor-link">

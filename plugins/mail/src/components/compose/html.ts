@@ -7,17 +7,84 @@
  */
 
 const KEEP = new Set([
-  'p', 'div', 'br', 'b', 'strong', 'i', 'em', 'u', 's', 'strike', 'ul', 'ol', 'li', 'a', 'blockquote', 'pre', 'code', 'h1', 'h2', 'h3', 'h4',
+  'p',
+  'div',
+  'br',
+  'b',
+  'strong',
+  'i',
+  'em',
+  'u',
+  's',
+  'strike',
+  'ul',
+  'ol',
+  'li',
+  'a',
+  'blockquote',
+  'pre',
+  'code',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
 ]);
 
 // gone with their content: nothing of these is text a reader wrote
 const DROP = new Set([
-  'script', 'style', 'head', 'title', 'meta', 'link', 'base', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'svg', 'math',
-  'form', 'input', 'button', 'select', 'option', 'textarea', 'template', 'noscript', 'audio', 'video', 'canvas', 'img', 'picture', 'source',
+  'script',
+  'style',
+  'head',
+  'title',
+  'meta',
+  'link',
+  'base',
+  'iframe',
+  'frame',
+  'frameset',
+  'object',
+  'embed',
+  'applet',
+  'svg',
+  'math',
+  'form',
+  'input',
+  'button',
+  'select',
+  'option',
+  'textarea',
+  'template',
+  'noscript',
+  'audio',
+  'video',
+  'canvas',
+  'img',
+  'picture',
+  'source',
 ]);
 
 // block elements whose content keeps its own line when they are unwrapped
-const BLOCKISH = new Set(['table', 'tr', 'section', 'article', 'header', 'footer', 'main', 'aside', 'nav', 'center', 'dl', 'dt', 'dd', 'figure', 'figcaption', 'address', 'h5', 'h6', 'hr']);
+const BLOCKISH = new Set([
+  'table',
+  'tr',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'main',
+  'aside',
+  'nav',
+  'center',
+  'dl',
+  'dt',
+  'dd',
+  'figure',
+  'figcaption',
+  'address',
+  'h5',
+  'h6',
+  'hr',
+]);
 
 export function safeHref(href: string | null): string | undefined {
   const s = (href ?? '').trim();
@@ -74,7 +141,12 @@ export function cleanHtml(html: string): string {
 }
 
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 /** Plain text as paragraphs (blank lines) with line breaks, escaped. */

@@ -57,7 +57,9 @@ describe('邮件 · thread list', () => {
     const search = await screen.findByTestId('mail-search');
     fireEvent.change(search, { target: { value: '报价单' } });
     await waitFor(() =>
-      expect(api.listThreads).toHaveBeenLastCalledWith(expect.objectContaining({ q: '报价单', page: 0, folderId: INBOX_ID })),
+      expect(api.listThreads).toHaveBeenLastCalledWith(
+        expect.objectContaining({ q: '报价单', page: 0, folderId: INBOX_ID }),
+      ),
     );
     expect(currentUrl()).toContain(`q=${encodeURIComponent('报价单')}`);
     expect(currentUrl()).not.toContain('page=');
@@ -73,7 +75,10 @@ describe('邮件 · thread list', () => {
 
   it('restores folder, search, page and the open thread from the URL (reload)', async () => {
     const api = fakeMailApi({ listThreads: jest.fn(async () => page([thread()], 120, 1)) });
-    await renderMail(api, `/mail/threads/t-1?account=${ACCOUNT_ID}&folder=${SENT_ID}&q=${encodeURIComponent('设备')}&page=1`);
+    await renderMail(
+      api,
+      `/mail/threads/t-1?account=${ACCOUNT_ID}&folder=${SENT_ID}&q=${encodeURIComponent('设备')}&page=1`,
+    );
     await waitFor(() =>
       expect(api.listThreads).toHaveBeenCalledWith(
         expect.objectContaining({ accountId: ACCOUNT_ID, folderId: SENT_ID, q: '设备', page: 1 }),
@@ -105,7 +110,11 @@ describe('邮件 · thread list', () => {
   it('moves with j/k, opens with Enter, focuses search with / and composes with c', async () => {
     const api = fakeMailApi({
       listThreads: jest.fn(async () =>
-        page([thread(), thread({ threadId: 't-2', subject: '第二封', unread: 0 }), thread({ threadId: 't-3', subject: '第三封' })]),
+        page([
+          thread(),
+          thread({ threadId: 't-2', subject: '第二封', unread: 0 }),
+          thread({ threadId: 't-3', subject: '第三封' }),
+        ]),
       ),
     });
     await renderMail(api, '/mail');

@@ -41,7 +41,10 @@ export function KnowledgeDialog(props: { message: MessageView | undefined; onClo
     setBusy(true);
     setError(undefined);
     try {
-      const item = await api.saveKnowledge(message.id, { title: title.trim() || undefined, note: note.trim() || undefined });
+      const item = await api.saveKnowledge(message.id, {
+        title: title.trim() || undefined,
+        note: note.trim() || undefined,
+      });
       notify({
         message: t('knowledge.saved'),
         action: { label: t('knowledge.title'), onClick: () => navigate(links.knowledgeItem(item.id)) },
@@ -55,7 +58,13 @@ export function KnowledgeDialog(props: { message: MessageView | undefined; onClo
   };
 
   return (
-    <Dialog open={!!message} onClose={() => !busy && props.onClose()} maxWidth="sm" fullWidth data-testid="mail-knowledge-dialog">
+    <Dialog
+      open={!!message}
+      onClose={() => !busy && props.onClose()}
+      maxWidth="sm"
+      fullWidth
+      data-testid="mail-knowledge-dialog"
+    >
       <DialogTitle>{t('knowledge.dialogTitle')}</DialogTitle>
       <DialogContent>
         <Stack spacing={2} sx={{ mt: 1 }}>

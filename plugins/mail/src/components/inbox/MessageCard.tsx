@@ -170,7 +170,12 @@ export function MessageCard(props: {
               </Typography>
             )}
             <Box sx={{ flex: 1 }} />
-            <Typography variant="caption" color="text.secondary" sx={{ whiteSpace: 'nowrap' }} title={formatDateTime(message.receivedAt)}>
+            <Typography
+              variant="caption"
+              color="text.secondary"
+              sx={{ whiteSpace: 'nowrap' }}
+              title={formatDateTime(message.receivedAt)}
+            >
               {formatDateTime(message.receivedAt)} ({formatRelative(message.receivedAt, t)})
             </Typography>
           </Box>
@@ -194,17 +199,32 @@ export function MessageCard(props: {
         {props.expanded && (
           <Box sx={{ display: 'flex', alignItems: 'flex-start' }} onClick={e => e.stopPropagation()}>
             <Tooltip title={t('thread.reply')}>
-              <IconButton size="small" onClick={act(actions.reply)} data-testid={`mail-reply-${id}`} aria-label={t('thread.reply')}>
+              <IconButton
+                size="small"
+                onClick={act(actions.reply)}
+                data-testid={`mail-reply-${id}`}
+                aria-label={t('thread.reply')}
+              >
                 <ReplyIcon fontSize="small" />
               </IconButton>
             </Tooltip>
             <Tooltip title={t('thread.replyAll')}>
-              <IconButton size="small" onClick={act(actions.replyAll)} data-testid={`mail-reply-all-${id}`} aria-label={t('thread.replyAll')}>
+              <IconButton
+                size="small"
+                onClick={act(actions.replyAll)}
+                data-testid={`mail-reply-all-${id}`}
+                aria-label={t('thread.replyAll')}
+              >
                 <ReplyAllIcon fontSize="small" />
               </IconButton>
             </Tooltip>
             <Tooltip title={t('thread.forward')}>
-              <IconButton size="small" onClick={act(actions.forward)} data-testid={`mail-forward-${id}`} aria-label={t('thread.forward')}>
+              <IconButton
+                size="small"
+                onClick={act(actions.forward)}
+                data-testid={`mail-forward-${id}`}
+                aria-label={t('thread.forward')}
+              >
                 <ForwardIcon fontSize="small" />
               </IconButton>
             </Tooltip>

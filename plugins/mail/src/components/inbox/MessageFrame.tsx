@@ -40,9 +40,21 @@ export function frameDocument(html: string, options: { remoteImages: boolean }):
 }
 
 // elements of a mail body that could load, run or submit anything
-const INERT_DROP = 'script,iframe,frame,frameset,object,embed,link,meta,base,video,audio,source,track,form,input,button,select,textarea,noscript,template';
+const INERT_DROP =
+  'script,iframe,frame,frameset,object,embed,link,meta,base,video,audio,source,track,form,input,button,select,textarea,noscript,template';
 // attributes that load a resource (href is kept on links only: it loads nothing there)
-const LOADING_ATTRS = ['src', 'srcset', 'poster', 'background', 'data', 'action', 'formaction', 'lowsrc', 'dynsrc', 'ping'];
+const LOADING_ATTRS = [
+  'src',
+  'srcset',
+  'poster',
+  'background',
+  'data',
+  'action',
+  'formaction',
+  'lowsrc',
+  'dynsrc',
+  'ping',
+];
 
 function inertCss(css: string): string {
   // neither fetched nor imported: the measurement copy must not reach the network
@@ -65,7 +77,8 @@ export function inertCopy(html: string): DocumentFragment {
       const name = attr.name.toLowerCase();
       if (name.startsWith('on') || LOADING_ATTRS.includes(name)) el.removeAttribute(attr.name);
       else if (name === 'style') el.setAttribute('style', inertCss(attr.value));
-      else if ((name === 'href' || name === 'xlink:href') && el.tagName.toLowerCase() !== 'a') el.removeAttribute(attr.name);
+      else if ((name === 'href' || name === 'xlink:href') && el.tagName.toLowerCase() !== 'a')
+        el.removeAttribute(attr.name);
     }
   }
   for (const style of styles) style.textContent = inertCss(style.textContent ?? '');
@@ -76,7 +89,8 @@ export function inertCopy(html: string): DocumentFragment {
   const body = document.createElement('div');
   body.className = 'body';
   // head styles of a full HTML mail apply to its body
-  for (const style of Array.from(doc.head.querySelectorAll('style'))) body.appendChild(document.importNode(style, true));
+  for (const style of Array.from(doc.head.querySelectorAll('style')))
+    body.appendChild(document.importNode(style, true));
   for (const node of Array.from(doc.body.childNodes)) body.appendChild(document.importNode(node, true));
   fragment.appendChild(body);
   return fragment;
@@ -113,7 +127,10 @@ export function MessageFrame(props: { html: string; title: string; remoteImages:
   const boxRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
   const [height, setHeight] = useState(240);
-  const srcDoc = useMemo(() => frameDocument(props.html, { remoteImages: props.remoteImages }), [props.html, props.remoteImages]);
+  const srcDoc = useMemo(
+    () => frameDocument(props.html, { remoteImages: props.remoteImages }),
+    [props.html, props.remoteImages],
+  );
 
   useLayoutEffect(() => {
     const el = boxRef.current;

@@ -19,7 +19,11 @@ import { formatDateTime } from '../common/format';
 import { MailMessageKey, useMailT } from '../common/i18n';
 
 /** 关联客户: the customers a conversation is routed to, linked and unlinked by hand. */
-export function ThreadCustomers(props: { threadId: string; links: ThreadLink[]; onChanged: (links: ThreadLink[]) => void }) {
+export function ThreadCustomers(props: {
+  threadId: string;
+  links: ThreadLink[];
+  onChanged: (links: ThreadLink[]) => void;
+}) {
   const { t } = useMailT();
   const api = useApi(mailApiRef);
   const notify = useNotify();

@@ -68,12 +68,7 @@ const ThreadSearch = forwardRef<HTMLInputElement, { value: string; onChange: (q:
   },
 );
 
-function ThreadRow(props: {
-  thread: ThreadSummary;
-  selected: boolean;
-  cursor: boolean;
-  onOpen: () => void;
-}) {
+function ThreadRow(props: { thread: ThreadSummary; selected: boolean; cursor: boolean; onOpen: () => void }) {
   const { t } = useMailT();
   const { thread } = props;
   const unread = isUnread(thread);
@@ -108,7 +103,14 @@ function ThreadRow(props: {
         {unread && (
           <Box
             component="span"
-            sx={{ width: 8, height: 8, borderRadius: '50%', bgcolor: 'primary.main', flex: '0 0 auto', alignSelf: 'center' }}
+            sx={{
+              width: 8,
+              height: 8,
+              borderRadius: '50%',
+              bgcolor: 'primary.main',
+              flex: '0 0 auto',
+              alignSelf: 'center',
+            }}
           />
         )}
         <Typography
@@ -269,7 +271,16 @@ export function ThreadList(props: {
       <Box sx={{ flex: 1, overflowY: 'auto', minHeight: 0 }}>{body}</Box>
       {data && total > 0 && (
         <Box
-          sx={{ display: 'flex', alignItems: 'center', justifyContent: 'flex-end', gap: 0.5, px: 1, py: 0.5, borderTop: 1, borderColor: 'divider' }}
+          sx={{
+            display: 'flex',
+            alignItems: 'center',
+            justifyContent: 'flex-end',
+            gap: 0.5,
+            px: 1,
+            py: 0.5,
+            borderTop: 1,
+            borderColor: 'divider',
+          }}
         >
           <Typography variant="caption" color="text.secondary" data-testid="mail-threads-range">
             {t('list.range', { from, to, total })}

@@ -95,7 +95,9 @@ describe('邮件 · reading pane', () => {
   });
 
   it('trusts the sender for good', async () => {
-    const api = fakeMailApi({ getMessage: jest.fn(async () => message({ remoteImagesBlocked: 0, senderAllowed: true })) });
+    const api = fakeMailApi({
+      getMessage: jest.fn(async () => message({ remoteImagesBlocked: 0, senderAllowed: true })),
+    });
     await renderMail(api, '/mail/threads/t-1');
     await act(async () => {
       fireEvent.click(await screen.findByTestId('mail-trust-sender-m-2'));
@@ -114,7 +116,9 @@ describe('邮件 · reading pane', () => {
       ),
     });
     await renderMail(api, '/mail/threads/t-1');
-    expect(await screen.findByTestId('mail-parse-failed-m-2')).toHaveTextContent('此邮件无法解析：MIME 结构损坏：缺少边界');
+    expect(await screen.findByTestId('mail-parse-failed-m-2')).toHaveTextContent(
+      '此邮件无法解析：MIME 结构损坏：缺少边界',
+    );
   });
 
   it('links a customer picked by search and unlinks one with confirmation', async () => {

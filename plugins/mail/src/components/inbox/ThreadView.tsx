@@ -101,7 +101,10 @@ export function ThreadView(props: {
   const accountFor = (m: MessageView): string | undefined => {
     const readable = new Set((mailboxes ?? []).map(b => b.accountId));
     if (m.accountIds.includes(props.accountId) && readable.has(props.accountId)) return props.accountId;
-    return m.accountIds.find(id => readable.has(id)) ?? (readable.has(props.accountId) ? props.accountId : mailboxes?.[0]?.accountId);
+    return (
+      m.accountIds.find(id => readable.has(id)) ??
+      (readable.has(props.accountId) ? props.accountId : mailboxes?.[0]?.accountId)
+    );
   };
 
   const startCompose = (mode: ComposeMode) => (m: MessageView) => {

@@ -36,7 +36,9 @@ export function withInlineImages(html: string, images: Map<number, string>): str
     else img.removeAttribute('src');
   });
   // the sanitizer's <style> block lands in the parsed head
-  return `${Array.from(doc.head.querySelectorAll('style')).map(s => s.outerHTML).join('')}${doc.body.innerHTML}`;
+  return `${Array.from(doc.head.querySelectorAll('style'))
+    .map(s => s.outerHTML)
+    .join('')}${doc.body.innerHTML}`;
 }
 
 /**

@@ -54,9 +54,12 @@ export function useInboxState() {
         replace: true,
       }),
     setUnread: (unread: boolean) =>
-      navigate(`${state.threadId ? links.thread(state.threadId) : listPath}${search({ unread: unread ? '1' : null })}`, {
-        replace: true,
-      }),
+      navigate(
+        `${state.threadId ? links.thread(state.threadId) : listPath}${search({ unread: unread ? '1' : null })}`,
+        {
+          replace: true,
+        },
+      ),
     setPage: (page: number) =>
       navigate(`${state.threadId ? links.thread(state.threadId) : listPath}${search({ page: page || null })}`),
     /** opens a conversation; moving through the list with j/k replaces rather than piles up history */

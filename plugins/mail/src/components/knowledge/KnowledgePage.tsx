@@ -80,12 +80,10 @@ export function KnowledgeListPage() {
   const links = useMailLinks();
   const list = useUrlListState({ sort: 'createdAt', order: 'desc', pageSize: 25 });
   const q = list.get('q');
-  const data = useLoad(() => api.listKnowledge({ page: list.page, pageSize: list.pageSize, q: q || undefined }), [
-    api,
-    list.page,
-    list.pageSize,
-    q,
-  ]);
+  const data = useLoad(
+    () => api.listKnowledge({ page: list.page, pageSize: list.pageSize, q: q || undefined }),
+    [api, list.page, list.pageSize, q],
+  );
   const items = data.value?.items ?? [];
 
   let body;
@@ -182,7 +180,9 @@ export function KnowledgeItemPage() {
       </Typography>
       <Typography variant="body2" color="text.secondary">
         {t('knowledge.sourceLine', {
-          source: `${from ? formatAddress(from) : t('common.unknownSender')}${item.receivedAt ? ` · ${formatDateTime(item.receivedAt)}` : ''}`,
+          source: `${from ? formatAddress(from) : t('common.unknownSender')}${
+            item.receivedAt ? ` · ${formatDateTime(item.receivedAt)}` : ''
+          }`,
         })}
       </Typography>
       <Typography variant="body2" color="text.secondary" gutterBottom>
@@ -198,7 +198,12 @@ export function KnowledgeItemPage() {
       </Box>
       <Paper variant="outlined" sx={{ p: 1.5 }}>
         {item.html ? (
-          <MessageFrame html={item.html} title={item.title} remoteImages={item.remoteImagesBlocked === 0} testId="mail-knowledge-frame" />
+          <MessageFrame
+            html={item.html}
+            title={item.title}
+            remoteImages={item.remoteImagesBlocked === 0}
+            testId="mail-knowledge-frame"
+          />
         ) : (
           <Typography component="div" variant="body2" sx={{ whiteSpace: 'pre-wrap' }}>
             {item.text}

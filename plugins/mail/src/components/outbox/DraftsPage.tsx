@@ -33,7 +33,10 @@ export function DraftsPage() {
   const links = useMailLinks();
   const { mailboxes } = useMailboxes();
   const list = useUrlListState({ sort: 'updatedAt', order: 'desc', pageSize: 25 });
-  const data = useLoad(() => api.listDrafts({ page: list.page, pageSize: list.pageSize }), [api, list.page, list.pageSize]);
+  const data = useLoad(
+    () => api.listDrafts({ page: list.page, pageSize: list.pageSize }),
+    [api, list.page, list.pageSize],
+  );
   const [deleting, setDeleting] = useState<Draft>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
@@ -85,7 +88,13 @@ export function DraftsPage() {
               {items.map(d => (
                 <TableRow key={d.id} hover data-testid={`mail-draft-${d.id}`}>
                   <TableCell sx={{ maxWidth: 360 }}>
-                    <Link component={RouterLink} to={links.compose(d.id)} state={{ returnTo: links.drafts }} noWrap sx={{ display: 'block' }}>
+                    <Link
+                      component={RouterLink}
+                      to={links.compose(d.id)}
+                      state={{ returnTo: links.drafts }}
+                      noWrap
+                      sx={{ display: 'block' }}
+                    >
                       {d.subject || t('common.noSubject')}
                     </Link>
                     {d.mode !== 'new' && (

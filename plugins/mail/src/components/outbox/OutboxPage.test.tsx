@@ -27,13 +27,16 @@ describe('发件箱', () => {
     const api = fakeMailApi({ listOutbox: jest.fn(async () => page(ITEMS)) });
     await renderMail(api, '/mail/outbox');
     const table = await screen.findByTestId('mail-outbox-table');
-    const status = (id: string) => within(within(table).getByTestId(`mail-outbox-${id}`)).getByTestId('mail-outbox-status');
+    const status = (id: string) =>
+      within(within(table).getByTestId(`mail-outbox-${id}`)).getByTestId('mail-outbox-status');
     expect(status('o-queued')).toHaveTextContent('排队中');
     expect(status('o-sending')).toHaveTextContent('发送中');
     expect(status('o-sent')).toHaveTextContent('已发送');
     expect(status('o-failed')).toHaveTextContent('发送失败');
     expect(status('o-uncertain')).toHaveTextContent('状态未知');
-    expect(screen.getByTestId('mail-outbox-error-o-failed')).toHaveTextContent('SMTP 服务器拒绝了邮件550 5.7.1 Relaying denied');
+    expect(screen.getByTestId('mail-outbox-error-o-failed')).toHaveTextContent(
+      'SMTP 服务器拒绝了邮件550 5.7.1 Relaying denied',
+    );
     // only failed mail offers 重试, only uncertain mail 确认重新发送
     expect(screen.queryByTestId('mail-outbox-retry-o-sent')).toBeNull();
     expect(screen.queryByTestId('mail-outbox-retry-o-uncertain')).toBeNull();
@@ -73,7 +76,9 @@ describe('发件箱', () => {
 describe('草稿箱', () => {
   it('lists drafts and opens one to go on writing', async () => {
     const api = fakeMailApi({
-      listDrafts: jest.fn(async () => page([draft({ subject: '合同条款确认', to: [{ name: '李经理', address: 'li@pujiang.cn' }] })])),
+      listDrafts: jest.fn(async () =>
+        page([draft({ subject: '合同条款确认', to: [{ name: '李经理', address: 'li@pujiang.cn' }] })]),
+      ),
     });
     await renderMail(api, '/mail/drafts');
     const row = await screen.findByTestId('mail-draft-d-1');

@@ -59,7 +59,10 @@ export function OutboxPage() {
   const notify = useNotify();
   const { mailboxes } = useMailboxes();
   const list = useUrlListState({ sort: 'createdAt', order: 'desc', pageSize: 25 });
-  const data = useLoad(() => api.listOutbox({ page: list.page, pageSize: list.pageSize }), [api, list.page, list.pageSize]);
+  const data = useLoad(
+    () => api.listOutbox({ page: list.page, pageSize: list.pageSize }),
+    [api, list.page, list.pageSize],
+  );
   const [busyId, setBusyId] = useState<string>();
   const [actionError, setActionError] = useState<unknown>();
   const [resending, setResending] = useState<OutboxItem>();
@@ -154,13 +157,20 @@ export function OutboxPage() {
                     </Typography>
                   </TableCell>
                   <TableCell>{accountLabel(item.accountId)}</TableCell>
-                  <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDateTime(item.sentAt ?? item.updatedAt ?? item.createdAt)}</TableCell>
+                  <TableCell sx={{ whiteSpace: 'nowrap' }}>
+                    {formatDateTime(item.sentAt ?? item.updatedAt ?? item.createdAt)}
+                  </TableCell>
                   <TableCell sx={{ maxWidth: 320 }}>
                     {item.error && (
                       <Typography variant="body2" color="error" data-testid={`mail-outbox-error-${item.id}`}>
                         {item.error.message}
                         {item.error.detail && (
-                          <Typography component="span" variant="caption" color="text.secondary" sx={{ display: 'block' }}>
+                          <Typography
+                            component="span"
+                            variant="caption"
+                            color="text.secondary"
+                            sx={{ display: 'block' }}
+                          >
                             {item.error.detail}
                           </Typography>
                         )}
@@ -179,7 +189,12 @@ export function OutboxPage() {
                   </TableCell>
                   <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
                     {item.status === 'failed' && (
-                      <Button size="small" onClick={() => retry(item)} disabled={busyId === item.id} data-testid={`mail-outbox-retry-${item.id}`}>
+                      <Button
+                        size="small"
+                        onClick={() => retry(item)}
+                        disabled={busyId === item.id}
+                        data-testid={`mail-outbox-retry-${item.id}`}
+                      >
                         {t('outbox.retry')}
                       </Button>
                     )}
