@@ -7,7 +7,6 @@ import type {
   RootConfigService,
 } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import type { SuiteMailService } from '@cocrm/plugin-mail-node';
 import { AccountStore } from './database/AccountStore';
 import { MessageStore } from './database/MessageStore';
 import { DatabaseRawStore, RawStore } from './database/RawStore';
@@ -36,7 +35,6 @@ export interface MailEnvironment {
   discovery?: DiscoveryService;
   catalog?: Pick<CatalogService, 'getEntities'>;
   permissions?: PermissionsService;
-  suiteMail?: SuiteMailService;
   /** the org (users' departments and mail addresses); defaults to the catalog through `catalog` + `auth` */
   org?: OrgSource;
   raw?: RawStore;

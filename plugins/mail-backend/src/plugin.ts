@@ -1,7 +1,7 @@
 import { coreServices, createBackendPlugin, resolvePackagePath } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { suiteMailServiceRef } from '@cocrm/plugin-mail-node';
 import { createMail } from './createMail';
+import { composeOf } from './compose';
 import { createRouter } from './router';
 import { PasswordCipher } from './service/PasswordCipher';
 import { registerMailPermissions } from './permissions/register';
@@ -28,9 +28,9 @@ export const mailPlugin = createBackendPlugin({
         discovery: coreServices.discovery,
         lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
-        suiteMail: suiteMailServiceRef,
+        auditor: coreServices.auditor,
       },
-      async init({ logger, config, database, httpAuth, httpRouter, permissions, permissionsRegistry, scheduler, auth, discovery, lifecycle, catalog, suiteMail }) {
+      async init({ logger, config, database, httpAuth, httpRouter, permissions, permissionsRegistry, scheduler, auth, discovery, lifecycle, catalog, auditor }) {
         // before touching the database: without a key we must not accept passwords at all
         const cipher = PasswordCipher.fromConfig(config);
         const knex = await database.getClient();
@@ -38,9 +38,11 @@ export const mailPlugin = createBackendPlugin({
           await knex.migrate.latest({ directory: resolvePackagePath('@cocrm/plugin-mail-backend', 'migrations') });
         }
         registerMailPermissions(permissionsRegistry, knex);
-        const mail = createMail({ knex, cipher, logger, config, auth, discovery, catalog, permissions, suiteMail });
-        httpRouter.use(await createRouter({ mail, httpAuth, permissions }));
+        const mail = createMail({ knex, cipher, logger, config, auth, discovery, catalog, permissions });
+        httpRouter.use(await createRouter({ mail, httpAuth, permissions, auditor }));
         await scheduleMailTasks({ mail, scheduler, logger, lifecycle });
+        // a send in flight finishes (and is recorded) before the process exits, instead of reading 'uncertain' later
+        lifecycle.addShutdownHook(() => composeOf(mail)?.outbox.settle());
       },
     });
   },
