@@ -1,5 +1,5 @@
 import { AuthService, DiscoveryService, LoggerService } from '@backstage/backend-plugin-api';
-import type { CrmTimelineSource, TimelineCursor } from '@cocrm/plugin-crm-backend';
+import type { CrmTimelineSource, TimelineCursor } from '@cocrm/plugin-crm-node';
 import type { RoutedMailEntry, TimelineEntry } from '@cocrm/plugin-crm-common';
 
 export const MAIL_SOURCE_ID = 'mail';

@@ -1,5 +1,7 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import { TestDatabaseId, TestDatabases, mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+// the test runs the real CRM plugin that this module extends
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import crmPlugin from '@cocrm/plugin-crm-backend';
 import type { TimelineEntry } from '@cocrm/plugin-crm-common';
 import { randomUUID } from 'node:crypto';

@@ -1,5 +1,5 @@
 import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
-import { crmTimelineExtensionPoint } from '@cocrm/plugin-crm-backend';
+import { crmTimelineExtensionPoint } from '@cocrm/plugin-crm-node';
 import { mailTimelineSource } from './mailTimelineSource';
 
 /**

@@ -1,10 +1,2 @@
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { CrmLocale } from '@cocrm/plugin-crm-common';
-
-/** Who is calling, as the services need it. */
-export interface RequestContext {
-  credentials: BackstageCredentials;
-  /** user entity ref, or `service:<subject>` for plugin-to-plugin calls */
-  actor: string;
-  locale: CrmLocale;
-}
+/** Who is calling, as the services need it (the same shape timeline sources of other plugins receive). */
+export type { CrmRequestContext as RequestContext } from '@cocrm/plugin-crm-node';

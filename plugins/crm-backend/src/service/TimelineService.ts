@@ -16,30 +16,10 @@ import { toIso } from '@cocrm/plugin-access-node';
 import { CrmError } from '../errors';
 import { Access } from './Access';
 import { RequestContext } from './RequestContext';
+import type { CrmTimelineSource, TimelineCursor } from '@cocrm/plugin-crm-node';
 import { FieldRules } from './FieldRules';
 
-/** Where the timeline continues: entries strictly older than (at, id). */
-export interface TimelineCursor {
-  at: Date;
-  id: string;
-}
-
-/**
- * A feed that contributes entries to the customer 360° timeline. The CRM's own
- * record history and visits are sources; mail, opportunities, contracts and
- * approvals join later through {@link crmTimelineExtensionPoint}. A source
- * returns at most `limit` entries older than the cursor, newest first, and
- * only what the caller may see.
- */
-export interface CrmTimelineSource {
-  id: string;
-  list(options: {
-    customerId: string;
-    before?: TimelineCursor;
-    limit: number;
-    ctx: RequestContext;
-  }): Promise<TimelineEntry[]>;
-}
+export type { CrmTimelineSource, TimelineCursor } from '@cocrm/plugin-crm-node';
 
 export function encodeCursor(entry: TimelineEntry): string {
   return `${entry.at}|${entry.id}`;
