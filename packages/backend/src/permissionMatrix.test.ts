@@ -521,6 +521,7 @@ describe.each(DATABASES)('permission matrix on %s', (databaseId: string) => {
     'POST /mail-routing/match': serviceOnly('post', '/mail-routing/match'),
     'POST /mail-routing/customers': serviceOnly('post', '/mail-routing/customers'),
     'POST /mail-routing/contacts': serviceOnly('post', '/mail-routing/contacts'),
+    'POST /mail-routing/contracts': serviceOnly('post', '/mail-routing/contracts'),
     'GET /customers': listCase('customer', '/customers'),
     'POST /customers': createCase('customer'),
     'GET /customers/:id': getCase('customer', key => `/customers/${idOf('customer', key)}`),

@@ -142,6 +142,13 @@ describe.each(databases.eachSupportedId())('mail domains and mail routing on %s'
       ].sort((a, b) => a.name.localeCompare(b.name)),
     );
 
+    // a reply to a mail sent from a contract routes to the contract's customer
+    const k = await crm.as('zhouhao').post('/contracts', { name: '路由测试合同', customerId: x.id, amount: { amount: 100_000, currency: 'CNY' } });
+    expect(k.status).toBe(201);
+    expect((await crm.as(MAIL).post('/mail-routing/contracts', { ids: [k.body.id, randomUUID()] })).body).toEqual({
+      items: [{ id: k.body.id, customerId: x.id, deleted: false }],
+    });
+
     // a contact in the recycle bin, and every contact of a customer there, stop matching
     expect((await crm.as('zhouhao').delete(`/contacts/${p1.body.id}?version=${p1.body.version}`)).status).toBe(204);
     const yNow = (await crm.as('wufang').get(`/customers/${y.id}`)).body;
@@ -175,7 +182,7 @@ describe.each(databases.eachSupportedId())('mail domains and mail routing on %s'
   });
 
   it('answers only backend plugins, and refuses oversized questions', async () => {
-    for (const path of ['/mail-routing/match', '/mail-routing/customers', '/mail-routing/contacts']) {
+    for (const path of ['/mail-routing/match', '/mail-routing/customers', '/mail-routing/contacts', '/mail-routing/contracts']) {
       const res = await crm.as('wangjianguo').post(path, { addresses: ['a@b.com'], ids: [] });
       expect({ path, status: res.status }).toEqual({ path, status: 403 });
       expect(res.body.error.message).toBe('没有执行此操作的权限');

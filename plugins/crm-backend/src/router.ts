@@ -235,6 +235,10 @@ export function createRouter(options: RouterOptions): express.Router {
     await fromService(req);
     res.json(await options.mailRouting.contacts(parseInput(mailRoutingIdsSchema, req.body).ids));
   });
+  router.post('/mail-routing/contracts', async (req, res) => {
+    await fromService(req);
+    res.json(await options.mailRouting.contracts(parseInput(mailRoutingIdsSchema, req.body).ids));
+  });
 
   // 客户
   router.get('/customers', async (req, res) => {

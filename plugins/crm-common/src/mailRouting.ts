@@ -43,6 +43,11 @@ export interface MailRoutingContactsResponse {
   items: Array<{ id: string; name: string; customerId: string; deleted: boolean }>;
 }
 
+/** `POST /api/crm/mail-routing/contracts`: the customer of each contract a sent mail's Message-ID named; unknown ids left out. */
+export interface MailRoutingContractsResponse {
+  items: Array<{ id: string; customerId: string; deleted: boolean }>;
+}
+
 export interface RoutedMailAddress {
   name?: string | null;
   address: string;

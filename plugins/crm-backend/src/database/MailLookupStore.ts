@@ -77,4 +77,18 @@ export class MailLookupStore {
     }
     return out;
   }
+
+  async contracts(ids: string[]): Promise<Array<{ id: string; customerId: string; deleted: boolean }>> {
+    const out: Array<{ id: string; customerId: string; deleted: boolean }> = [];
+    for (const part of chunks(ids)) {
+      const rows: Array<{ id: string; customer_id: string; deleted_at: unknown; customer_deleted_at: unknown }> = await this.knex('crm_contracts as k')
+        .join('crm_customers as c', 'c.id', 'k.customer_id')
+        .whereIn('k.id', part)
+        .select('k.id', 'k.customer_id', 'k.deleted_at', 'c.deleted_at as customer_deleted_at');
+      out.push(
+        ...rows.map(r => ({ id: r.id, customerId: r.customer_id, deleted: (r.deleted_at ?? null) !== null || (r.customer_deleted_at ?? null) !== null })),
+      );
+    }
+    return out;
+  }
 }

@@ -1,5 +1,6 @@
 import {
   MailRoutingContactsResponse,
+  MailRoutingContractsResponse,
   MailRoutingCustomersResponse,
   MailRoutingMatchResponse,
   isFreeMailDomain,
@@ -41,5 +42,9 @@ export class MailRoutingService {
 
   async contacts(ids: string[]): Promise<MailRoutingContactsResponse> {
     return { items: await this.store.contacts(recordIds(ids)) };
+  }
+
+  async contracts(ids: string[]): Promise<MailRoutingContractsResponse> {
+    return { items: await this.store.contracts(recordIds(ids)) };
   }
 }
