@@ -280,11 +280,14 @@ export function fakeMailApi(overrides: Partial<FakeMailApi> = {}): FakeMailApi {
     downloadAttachment: jest.fn(async () => ({ blob: new Blob(['x']), filename: 'x' })),
     downloadRaw: jest.fn(async () => ({ blob: new Blob(['x']), filename: 'm.eml' })),
     trustSender: jest.fn(async () => undefined),
+    listTrustedSenders: jest.fn(async () => ({ items: [] })),
+    untrustSender: jest.fn(async () => undefined),
     saveKnowledge: jest.fn(async () => ({ id: 'k-1' })),
     listKnowledge: jest.fn(async () => page([])),
     getKnowledge: jest.fn(async () => {
       throw new Error('no knowledge item in this test');
     }),
+    deleteKnowledge: jest.fn(async () => undefined),
     downloadKnowledgeAttachment: jest.fn(async () => ({ blob: new Blob(['x']), filename: 'x' })),
     listLinks: jest.fn(async () => ({ items: threadDetail().links })),
     linkCustomer: jest.fn(async () => undefined),

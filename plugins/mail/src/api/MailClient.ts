@@ -23,6 +23,7 @@ import type {
   OutboxItem,
   OwnMailAccess,
   Page,
+  RemoteImageSender,
   ThreadDetail,
   ThreadLink,
   ThreadQuery,
@@ -52,9 +53,15 @@ export class MailApiError extends SuiteApiError<MailErrorBody & SuiteErrorBody> 
     return (raw as Record<string, string> | undefined) ?? {};
   }
 
-  /** A 409 with field messages is a clash (an address in use), not someone else's newer save. */
+  /**
+   * Someone else saved first (staleDraft, staleAccount): reloading helps.
+   * Other 409s say the thing is in another state (not parsed yet, not failed)
+   * or clash with another record (an address in use, with field messages).
+   */
   override get isStale(): boolean {
-    return this.status === 409 && !this.body.error.fields?.length;
+    if (this.status !== 409) return false;
+    const key = this.body.error.key;
+    return key ? key.startsWith('stale') : !this.body.error.fields?.length;
   }
 
   /** The message key (e.g. "staleDraft"), when the backend sent one. */
@@ -90,9 +97,13 @@ export interface MailApi {
   downloadAttachment(messageId: string, index: number, fallbackName: string): Promise<SuiteDownload>;
   downloadRaw(messageId: string): Promise<SuiteDownload>;
   trustSender(address: string): Promise<void>;
+  /** the senders whose remote images the caller sees */
+  listTrustedSenders(): Promise<{ items: RemoteImageSender[] }>;
+  untrustSender(address: string): Promise<void>;
   saveKnowledge(messageId: string, input: { title?: string; note?: string }): Promise<KnowledgeItem>;
   listKnowledge(query: { page?: number; pageSize?: number; q?: string }): Promise<Page<KnowledgeItemSummary>>;
-  getKnowledge(id: string): Promise<KnowledgeItem>;
+  getKnowledge(id: string, options?: { showRemoteImages?: boolean }): Promise<KnowledgeItem>;
+  deleteKnowledge(id: string): Promise<void>;
   downloadKnowledgeAttachment(id: string, index: number, fallbackName: string): Promise<SuiteDownload>;
 
   // routing
@@ -225,14 +236,26 @@ export class MailClient implements MailApi {
   async trustSender(address: string) {
     await this.request<unknown>('POST', '/remote-images/senders', { address });
   }
+  listTrustedSenders() {
+    return this.request<{ items: RemoteImageSender[] }>('GET', '/remote-images/senders');
+  }
+  async untrustSender(address: string) {
+    await this.request<unknown>('DELETE', `/remote-images/senders/${this.id(address)}`);
+  }
   saveKnowledge(messageId: string, input: { title?: string; note?: string }) {
     return this.request<KnowledgeItem>('POST', `/messages/${this.id(messageId)}/knowledge`, input);
   }
   listKnowledge(query: { page?: number; pageSize?: number; q?: string }) {
     return this.request<Page<KnowledgeItemSummary>>('GET', `/knowledge${this.paged(query)}`);
   }
-  getKnowledge(id: string) {
-    return this.request<KnowledgeItem>('GET', `/knowledge/${this.id(id)}`);
+  getKnowledge(id: string, options: { showRemoteImages?: boolean } = {}) {
+    return this.request<KnowledgeItem>(
+      'GET',
+      `/knowledge/${this.id(id)}${toQueryString({ remoteImages: options.showRemoteImages ? 'show' : undefined })}`,
+    );
+  }
+  async deleteKnowledge(id: string) {
+    await this.request<unknown>('DELETE', `/knowledge/${this.id(id)}`);
   }
   downloadKnowledgeAttachment(id: string, index: number, fallbackName: string) {
     return this.http.download(`/knowledge/${this.id(id)}/attachments/${index}`, fallbackName, { accept: '*/*' });

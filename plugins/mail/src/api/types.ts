@@ -26,6 +26,7 @@ import type {
   OutboxItem,
   OutboxStatus,
   ParseStatus,
+  RemoteImageSender,
   ThreadLink,
   ThreadSummary,
   ThreadView,
@@ -50,6 +51,7 @@ export type {
   OutboxStatus,
   Page,
   ParseStatus,
+  RemoteImageSender,
   ThreadLink,
   ThreadSummary,
 };

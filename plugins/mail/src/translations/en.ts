@@ -142,6 +142,9 @@ export const mailMessagesEn = {
     search: 'Search knowledge',
     back: 'Back to knowledge',
     noAttachments: 'No attachments',
+    delete: 'Delete',
+    deleteTitle: 'Delete this knowledge item?',
+    deleted: 'Knowledge item deleted',
     content: 'Content',
   },
   compose: {
@@ -330,6 +333,14 @@ export const mailMessagesEn = {
       invalidPort: 'A port between 1 and 65535',
       invalidEmail: 'Not a valid address',
     },
+  },
+  trusted: {
+    title: 'Senders whose images are shown',
+    hint: 'Remote images in mail from these senders load without asking. Remove one to block them again.',
+    none: 'No sender yet: use “Always trust this sender” on a mail.',
+    remove: 'Remove {{address}}',
+    removed: 'Images from {{address}} are blocked again',
+    since: 'since {{time}}',
   },
   errors: {
     forbidden: 'You may not do this',

@@ -145,6 +145,9 @@ export const mailMessagesZhCN: SameShape<typeof mailMessagesEn> = {
     search: '搜索知识',
     back: '返回知识',
     noAttachments: '无附件',
+    delete: '删除',
+    deleteTitle: '删除这条知识？',
+    deleted: '知识已删除',
     content: '内容',
   },
   compose: {
@@ -333,6 +336,14 @@ export const mailMessagesZhCN: SameShape<typeof mailMessagesEn> = {
       invalidPort: '端口须在 1 到 65535 之间',
       invalidEmail: '邮箱地址无效',
     },
+  },
+  trusted: {
+    title: '显示远程图片的发件人',
+    hint: '这些发件人邮件中的远程图片会直接显示。移除后将重新阻止。',
+    none: '还没有。在邮件上点“始终信任此发件人”即可添加。',
+    remove: '移除 {{address}}',
+    removed: '已重新阻止 {{address}} 的图片',
+    since: '自 {{time}} 起',
   },
   errors: {
     forbidden: '您没有执行此操作的权限',

@@ -274,4 +274,19 @@ describe('邮箱设置 · accounts', () => {
     expect(empty).toHaveTextContent('还没有连接邮箱');
     expect(await within(empty).findByTestId('mail-account-connect')).toBeInTheDocument();
   });
+
+  it('lists the senders whose images show, and blocks one again', async () => {
+    const api = fakeMailApi({
+      listTrustedSenders: jest.fn(async () => ({
+        items: [{ address: 'li@pujiang.cn', createdAt: '2026-03-01T02:00:00.000Z' }],
+      })),
+    });
+    await renderMail(api, '/mail/accounts');
+    const chip = await screen.findByTestId('mail-trusted-li@pujiang.cn');
+    await act(async () => {
+      fireEvent.click(within(chip).getByTestId('CancelIcon'));
+    });
+    expect(api.untrustSender).toHaveBeenCalledWith('li@pujiang.cn');
+    expect(await screen.findByTestId('mail-notify')).toHaveTextContent('已重新阻止 li@pujiang.cn 的图片');
+  });
 });

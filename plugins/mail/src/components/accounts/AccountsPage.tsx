@@ -26,6 +26,7 @@ import { useCurrentUserRef } from '../common/identity';
 import { useMailboxes } from '../common/mailboxes';
 import { AccountDialog } from './AccountDialog';
 import { SyncStatePanel } from './SyncStatePanel';
+import { TrustedSenders } from './TrustedSenders';
 
 function AccountCard(props: {
   account: MailAccount;
@@ -242,6 +243,9 @@ export function AccountsPage() {
         {accounts.length > 0 && connectButton}
       </Box>
       {body}
+      <Box sx={{ mt: 3 }}>
+        <TrustedSenders />
+      </Box>
       <AccountDialog
         open={!!dialog}
         account={dialog?.account}

@@ -151,7 +151,7 @@ export function ComposePage() {
         if (editSeq.current === seq) setDirty(false);
         return true;
       } catch (e) {
-        if (e instanceof MailApiError && e.status === 409) {
+        if (e instanceof MailApiError && e.isStale) {
           // someone saved this draft elsewhere (another tab): stop rather than overwrite
           stopped.current = true;
           setConflict(true);
@@ -270,7 +270,7 @@ export function ComposePage() {
       });
       leave();
     } catch (e) {
-      if (e instanceof MailApiError && e.status === 409) setConflict(true);
+      if (e instanceof MailApiError && e.isStale) setConflict(true);
       setSendError(e);
     } finally {
       setSending(false);
@@ -438,7 +438,7 @@ export function ComposePage() {
             onDismissUpload={key => setUploads(u => u.filter(x => x.key !== key))}
             error={err('attachments')}
           />
-          {!!sendError && !(sendError instanceof MailApiError && sendError.status === 409) && (
+          {!!sendError && !(sendError instanceof MailApiError && sendError.isStale) && (
             <ApiErrorAlert error={sendError} testIdPrefix="mail-compose-send" />
           )}
           {!!saveError && <ApiErrorAlert error={saveError} testIdPrefix="mail-compose-save" />}

@@ -24,7 +24,7 @@ import ImageNotSupportedIcon from '@mui/icons-material/ImageNotSupportedOutlined
 import type { MessageView } from '../../api/types';
 import { addressLabel, formatAddresses, formatDateTime, formatRelative, formatSize } from '../common/format';
 import { useMailT } from '../common/i18n';
-import { useInlineImages } from './inlineImages';
+import { useMessageInlineImages } from './inlineImages';
 import { MessageFrame } from './MessageFrame';
 
 export interface MessageActions {
@@ -90,7 +90,7 @@ function RemoteImagesBar(props: { message: MessageView; actions: MessageActions;
 function MessageBody(props: { message: MessageView; actions: MessageActions; imagesBusy: boolean }) {
   const { t } = useMailT();
   const { message } = props;
-  const html = useInlineImages(message);
+  const html = useMessageInlineImages(message);
   const sender = addressLabel(message.from[0]) || t('common.unknownSender');
   return (
     <Box>

@@ -43,26 +43,30 @@ export function withInlineImages(html: string, images: Map<number, string>): str
 
 /**
  * `cid:` pictures point at attachment URLs that need the user's token, which
- * the frame (opaque, script-less) cannot send: the page fetches them and
+ * the frame (opaque, script-less) cannot send: the page fetches them (with
+ * `download`, the message's or the knowledge item's attachment download) and
  * hands them to the frame as data: URLs.
  */
-export function useInlineImages(message: Pick<MessageView, 'id' | 'html' | 'attachments'>): string | null {
-  const api = useApi(mailApiRef);
-  const [html, setHtml] = useState<string | null>(message.html);
+export function useInlineImages(
+  key: string,
+  source: string | null,
+  attachments: Array<{ index: number; size: number }>,
+  download: (index: number) => Promise<Blob>,
+): string | null {
+  const [html, setHtml] = useState<string | null>(source);
   useEffect(() => {
     let live = true;
-    const source = message.html;
     setHtml(source);
     if (!source) return undefined;
     const indexes = inlineIndexes(source);
     if (!indexes.length) return undefined;
-    const sizes = new Map(message.attachments.map(a => [a.index, a.size]));
+    const sizes = new Map(attachments.map(a => [a.index, a.size]));
     Promise.all(
       indexes.map(async index => {
         if ((sizes.get(index) ?? 0) > MAX_INLINE_BYTES) return [index, ''] as const;
         try {
-          const file = await api.downloadAttachment(message.id, index, `inline-${index}`);
-          return [index, file.blob.type.startsWith('image/') ? await dataUrl(file.blob) : ''] as const;
+          const blob = await download(index);
+          return [index, blob.type.startsWith('image/') ? await dataUrl(blob) : ''] as const;
         } catch {
           return [index, ''] as const;
         }
@@ -73,6 +77,16 @@ export function useInlineImages(message: Pick<MessageView, 'id' | 'html' | 'atta
     return () => {
       live = false;
     };
-  }, [api, message.id, message.html, message.attachments]);
+    // the download function is a new closure every render; the key and HTML say when there is new work
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key, source]);
   return html;
+}
+
+/** A message's inline pictures. */
+export function useMessageInlineImages(message: Pick<MessageView, 'id' | 'html' | 'attachments'>): string | null {
+  const api = useApi(mailApiRef);
+  return useInlineImages(message.id, message.html, message.attachments, index =>
+    api.downloadAttachment(message.id, index, `inline-${index}`).then(f => f.blob),
+  );
 }

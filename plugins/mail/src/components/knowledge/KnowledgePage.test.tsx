@@ -73,6 +73,27 @@ describe('知识', () => {
     expect(frame.getAttribute('srcdoc')).toContain('<p>请查收<b>报价单</b></p>');
   });
 
+  it('deletes an item after asking, and shows remote images on request', async () => {
+    const api = fakeMailApi({ getKnowledge: jest.fn(async () => ({ ...ITEM, remoteImagesBlocked: 2 })) });
+    await renderMail(api, '/mail/knowledge/k-1');
+    const bar = await screen.findByTestId('mail-knowledge-remote-images');
+    expect(bar).toHaveTextContent('已阻止远程图片');
+    await act(async () => {
+      fireEvent.click(within(bar).getByText('显示图片'));
+    });
+    expect(api.getKnowledge).toHaveBeenLastCalledWith('k-1', { showRemoteImages: true });
+
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('mail-knowledge-delete'));
+    });
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('mail-knowledge-delete-confirm'));
+    });
+    expect(api.deleteKnowledge).toHaveBeenCalledWith('k-1');
+    expect(await screen.findByTestId('mail-notify')).toHaveTextContent('知识已删除');
+    expect(currentUrl()).toBe('/mail/knowledge');
+  });
+
   it('says when there is none yet', async () => {
     await renderMail(fakeMailApi(), '/mail/knowledge');
     expect(await screen.findByTestId('mail-knowledge-empty')).toHaveTextContent('还没有知识');

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Link as RouterLink, useParams } from 'react-router-dom';
+import { Link as RouterLink, useNavigate, useParams } from 'react-router-dom';
+import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
@@ -14,17 +15,19 @@ import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import ArrowBackIcon from '@mui/icons-material/ArrowBack';
 import AttachFileIcon from '@mui/icons-material/AttachFile';
+import DeleteOutlineIcon from '@mui/icons-material/DeleteOutline';
 import MenuBookIcon from '@mui/icons-material/MenuBook';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { SearchBox, useLoad, useUrlListState } from '@cocrm/suite-react';
+import { SearchBox, useLoad, useNotify, useUrlListState } from '@cocrm/suite-react';
 import { mailApiRef } from '../../api/MailClient';
 import type { KnowledgeItem, KnowledgeItemSummary, MailAddress } from '../../api/types';
 import { useMailLinks } from '../../routes';
 import { saveBlob } from '../common/download';
-import { ApiErrorAlert, EmptyState, ErrorState, LoadingState } from '../common/feedback';
+import { ApiErrorAlert, ConfirmDialog, EmptyState, ErrorState, LoadingState } from '../common/feedback';
 import { addressLabel, formatAddress, formatDateTime, formatSize } from '../common/format';
 import { useMailT } from '../common/i18n';
 import { Pager } from '../common/Pager';
+import { useInlineImages } from '../inbox/inlineImages';
 import { MessageFrame } from '../inbox/MessageFrame';
 
 function sender(from: KnowledgeItem['from']): MailAddress | undefined {
@@ -162,9 +165,32 @@ export function KnowledgeItemPage() {
   const { t } = useMailT();
   const api = useApi(mailApiRef);
   const links = useMailLinks();
+  const navigate = useNavigate();
+  const notify = useNotify();
   const { id = '' } = useParams<{ id: string }>();
-  const data = useLoad(() => api.getKnowledge(id), [api, id]);
-  const item = data.value;
+  const [showImages, setShowImages] = useState(false);
+  const data = useLoad(() => api.getKnowledge(id, { showRemoteImages: showImages }), [api, id, showImages]);
+  const [deleting, setDeleting] = useState(false);
+  const [deleteBusy, setDeleteBusy] = useState(false);
+  const [deleteError, setDeleteError] = useState<unknown>();
+  const item = data.value?.id === id ? data.value : undefined;
+  const html = useInlineImages(`${id}:${showImages}`, item?.html ?? null, item?.attachments ?? [], index =>
+    api.downloadKnowledgeAttachment(id, index, `inline-${index}`).then(f => f.blob),
+  );
+
+  const remove = async () => {
+    setDeleteBusy(true);
+    setDeleteError(undefined);
+    try {
+      await api.deleteKnowledge(id);
+      notify({ message: t('knowledge.deleted') });
+      navigate(links.knowledge);
+    } catch (e) {
+      setDeleteError(e);
+    } finally {
+      setDeleteBusy(false);
+    }
+  };
 
   if (data.error && !item) return <ErrorState error={data.error} onRetry={data.retry} />;
   if (!item) return <LoadingState />;
@@ -172,9 +198,23 @@ export function KnowledgeItemPage() {
 
   return (
     <Box sx={{ p: { xs: 1, md: 2 }, maxWidth: 1000 }} data-testid="mail-knowledge-item">
-      <Button component={RouterLink} to={links.knowledge} startIcon={<ArrowBackIcon />} size="small" sx={{ mb: 1 }}>
-        {t('knowledge.back')}
-      </Button>
+      <Box sx={{ display: 'flex', justifyContent: 'space-between', mb: 1 }}>
+        <Button component={RouterLink} to={links.knowledge} startIcon={<ArrowBackIcon />} size="small">
+          {t('knowledge.back')}
+        </Button>
+        <Button
+          size="small"
+          color="error"
+          startIcon={<DeleteOutlineIcon />}
+          onClick={() => {
+            setDeleteError(undefined);
+            setDeleting(true);
+          }}
+          data-testid="mail-knowledge-delete"
+        >
+          {t('knowledge.delete')}
+        </Button>
+      </Box>
       <Typography variant="h5" component="h1" gutterBottom>
         {item.title || item.subject || t('common.noSubject')}
       </Typography>
@@ -196,10 +236,24 @@ export function KnowledgeItemPage() {
       <Box sx={{ my: 2 }}>
         <AttachmentChips item={item} />
       </Box>
+      {item.remoteImagesBlocked > 0 && (
+        <Alert
+          severity="info"
+          sx={{ mb: 1 }}
+          data-testid="mail-knowledge-remote-images"
+          action={
+            <Button color="inherit" size="small" onClick={() => setShowImages(true)}>
+              {t('thread.showImages')}
+            </Button>
+          }
+        >
+          {t('thread.remoteBlocked')}
+        </Alert>
+      )}
       <Paper variant="outlined" sx={{ p: 1.5 }}>
-        {item.html ? (
+        {html ? (
           <MessageFrame
-            html={item.html}
+            html={html}
             title={item.title}
             remoteImages={item.remoteImagesBlocked === 0}
             testId="mail-knowledge-frame"
@@ -210,6 +264,17 @@ export function KnowledgeItemPage() {
           </Typography>
         )}
       </Paper>
+      <ConfirmDialog
+        open={deleting}
+        title={t('knowledge.deleteTitle')}
+        text={item.title}
+        confirmLabel={t('knowledge.delete')}
+        busy={deleteBusy}
+        error={deleteError}
+        onConfirm={remove}
+        onClose={() => setDeleting(false)}
+        testId="mail-knowledge-delete-confirm"
+      />
     </Box>
   );
 }

@@ -91,6 +91,8 @@ export function OutboxPage() {
       reload();
     } catch (e) {
       setActionError(e);
+      // another state than the list showed (sent meanwhile): show the current one
+      reload();
     } finally {
       setBusyId(undefined);
     }
