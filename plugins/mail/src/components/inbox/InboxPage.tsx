@@ -30,8 +30,9 @@ function isTyping(target: EventTarget | null): boolean {
   return tag === 'input' || tag === 'textarea' || tag === 'select' || el.isContentEditable;
 }
 
+/** A dialog or menu has the keys (the app's MUI class names carry a prefix, so roles it is). */
 function dialogOpen(): boolean {
-  return !!document.querySelector('[role="dialog"], [role="presentation"].MuiPopover-root, .MuiMenu-root');
+  return !!document.querySelector('[role="dialog"], [role="menu"]');
 }
 
 /**
