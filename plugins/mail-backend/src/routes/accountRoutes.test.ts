@@ -165,6 +165,7 @@ describe.each(databases.eachSupportedId())('mail accounts API on %s', (databaseI
     expect(res.status).toBe(400);
     expect(res.body.error.key).toBe('imapLoginFailed');
     expect(res.body.error.message).toMatch(/^无法登录收件服务器（IMAP）：/);
+    expect((await as('sunli').get('/accounts/providers')).body).toEqual({ imap: true, graph: false });
     const graph = await as('sunli').post('/accounts/test', { provider: 'graph', graphMailbox: 'sunli@corp.example' });
     expect(graph.status).toBe(400);
     expect(graph.body.error.fields[0]).toMatchObject({ path: 'provider', key: 'graphNotConfigured' });

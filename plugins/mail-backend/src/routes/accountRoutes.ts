@@ -61,6 +61,12 @@ export function accountRoutes(deps: { mail: MailServices; httpAuth: HttpAuthServ
     res.json({ items: await mail.accounts.listByIds([...ids]) });
   });
 
+  /** Which kinds of mailbox this portal can connect: Microsoft 365 only when mail.microsoft is configured. */
+  router.get('/accounts/providers', async (req, res) => {
+    await userContext(httpAuth, req);
+    res.json({ imap: true, graph: !!graphOf(mail) });
+  });
+
   router.post('/accounts', async (req, res) => {
     const c = await userContext(httpAuth, req);
     const [d] = await permissions.authorize([{ permission: mailAccountCreatePermission }], { credentials: c.credentials });

@@ -316,7 +316,7 @@ export const mailMessagesEn = {
       passwordKeep: 'Leave empty to keep it',
       smtpSame: 'Same user and password as IMAP',
       folders: 'Folders to sync',
-      foldersHint: 'Empty: the inbox only. Type a folder and press Enter.',
+      foldersHint: 'Empty: the inbox and the sent folder. Type a folder and press Enter.',
       aliases: 'Other addresses of this mailbox',
       aliasesHint: 'Aliases recognised as yours. Type an address and press Enter.',
       suggestLeads: 'Suggest leads for unknown senders',

@@ -319,7 +319,7 @@ export const mailMessagesZhCN: SameShape<typeof mailMessagesEn> = {
       passwordKeep: '留空则不修改',
       smtpSame: '与 IMAP 使用相同的用户名和密码',
       folders: '同步的文件夹',
-      foldersHint: '留空则只同步收件箱。输入文件夹名后按 Enter。',
+      foldersHint: '留空则同步收件箱和已发送。输入文件夹名后按 Enter。',
       aliases: '此邮箱的其他地址',
       aliasesHint: '这些别名也会被识别为您的地址。输入地址后按 Enter。',
       suggestLeads: '未知发件人生成线索建议',
