@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { MailAddress } from './types';
+import type { CustomerRef, MessageView } from './webmail';
 
 /*
  * Routing mail into customer records: links of threads to customers, the
@@ -68,3 +69,35 @@ export const threadLinkInputSchema = z.object({
 });
 
 export type ThreadLinkInput = z.infer<typeof threadLinkInputSchema>;
+
+/**
+ * A message of a routed thread the caller sees in full (reads its mailbox, or
+ * the mailbox shares everything): the webmail's view, its attachment URLs
+ * under the customer's route; flags and mailboxes only of mailboxes the
+ * caller reads.
+ */
+export type RoutedFullMessage = MessageView & { visibility: 'full' };
+
+/** A message whose mailbox shares subjects only: who wrote to whom, when, about what — no text, no attachments. */
+export interface RoutedSubjectMessage {
+  id: string;
+  visibility: 'subject';
+  subject: string | null;
+  from: MailAddress[];
+  to: MailAddress[];
+  receivedAt: string;
+}
+
+export type RoutedThreadMessage = RoutedFullMessage | RoutedSubjectMessage;
+
+/**
+ * A thread as seen through a customer it is linked to
+ * (`GET /routed/customers/:customerId/threads/:threadId`): read-only, only the
+ * messages the caller may see on that customer's timeline, oldest first.
+ */
+export interface RoutedThreadView {
+  threadId: string;
+  subject: string | null;
+  customer: CustomerRef;
+  messages: RoutedThreadMessage[];
+}

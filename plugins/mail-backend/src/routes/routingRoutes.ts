@@ -5,8 +5,12 @@ import { mailAccountUpdatePermission, threadLinkInputSchema } from '@cocrm/plugi
 import { z } from 'zod';
 import { MailError } from '../errors';
 import type { MailServices } from '../createMail';
-import { routingOf } from '../routing';
+import { CustomerVisibility, routingOf } from '../routing';
+import { RoutedThreadView } from '../routing/RoutedThreadView';
+import { webmailOf } from '../webmail';
+import { sendStoredAttachment } from '../webmail/download';
 import { userContext } from './context';
+import { htmlJsonHeaders, indexParam, viewQuery } from './webmailRoutes';
 
 const id = z.uuid({ error: 'invalidValue' });
 const before = z.union([z.uuid(), z.iso.datetime({ offset: true })], { error: 'invalidValue' });
@@ -98,6 +102,37 @@ export function routingRoutes(deps: { mail: MailServices; httpAuth: HttpAuthServ
   router.get('/lead-suggestions', async (req, res) => {
     const c = await userContext(httpAuth, req);
     res.json(await routingOf(mail).leads.list(c.credentials, parse(pageQuery, req.query)));
+  });
+
+  // a routed thread read through the customer it is linked to, by colleagues who may not read the mailbox (read-only)
+  let routedThreads: RoutedThreadView | undefined;
+  const threadsThroughCustomers = () =>
+    (routedThreads ??= new RoutedThreadView({
+      knex: mail.env.knex,
+      access: mail.access,
+      customers: new CustomerVisibility(mail.env.permissions),
+      routed: routingOf(mail).routed,
+      senders: webmailOf(mail).senders,
+    }));
+
+  router.get('/routed/customers/:customerId/threads/:threadId', async (req, res) => {
+    const c = await userContext(httpAuth, req);
+    const customerId = idOr404(req.params.customerId, 'threadNotFound');
+    const threadId = idOr404(req.params.threadId, 'threadNotFound');
+    const q = parse(viewQuery, req.query);
+    const thread = await threadsThroughCustomers().thread(c.credentials, customerId, threadId, { showRemoteImages: q.remoteImages === 'show' });
+    htmlJsonHeaders(res);
+    res.json(thread);
+  });
+
+  router.get('/routed/customers/:customerId/messages/:messageId/attachments/:index', async (req, res) => {
+    const c = await userContext(httpAuth, req);
+    const customerId = idOr404(req.params.customerId, 'messageNotFound');
+    const messageId = idOr404(req.params.messageId, 'messageNotFound');
+    const index = indexParam.safeParse(req.params.index);
+    if (!index.success) throw new MailError(404, 'attachmentNotFound');
+    const source = await threadsThroughCustomers().attachment(c.credentials, customerId, messageId, index.data);
+    await sendStoredAttachment(res, { knex: mail.env.knex, raw: mail.raw }, { rawRef: source.rawRef, index: index.data, meta: source.meta });
   });
 
   return router;

@@ -9,8 +9,9 @@ import { sendRawMessage, sendStoredAttachment } from '../webmail/download';
 import { webmailOf } from '../webmail';
 import { userContext } from './context';
 
-const viewQuery = z.object({ remoteImages: z.enum(['show', 'block']).optional() });
-const indexParam = z.coerce.number().int().min(0).max(10_000);
+/** ?remoteImages=show: this answer loads the message's remote images (the routed thread view takes the same) */
+export const viewQuery = z.object({ remoteImages: z.enum(['show', 'block']).optional() });
+export const indexParam = z.coerce.number().int().min(0).max(10_000);
 
 /** JSON that carries mail HTML: should anything ever render it as a page, nothing in it may run. */
 export function htmlJsonHeaders(res: express.Response) {

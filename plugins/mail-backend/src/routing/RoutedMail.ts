@@ -105,14 +105,19 @@ export class RoutedMail {
     q.where('m.received_at', '<', new Date(before));
   }
 
-  /** Per message, the best way the caller sees it: a mailbox they read, else the most generous sharing. */
-  private async hydrate(rows: Array<Record<string, unknown>>, readable: string[]): Promise<RoutedMailEntry[]> {
+  /**
+   * Per message, the best way the caller sees it: a mailbox they read, else
+   * the most generous sharing ('full' = read or shared in full). Messages the
+   * caller may not see at all are missing from the map. The customer gate is
+   * the caller's to check first.
+   */
+  async visibilityOf(messageIds: string[], readable: string[]): Promise<Map<string, { owner: string; visibility: 'full' | 'subject' }>> {
     const { knex } = this.deps;
-    if (!rows.length) return [];
-    const ids = rows.map(r => String(r.id));
+    const out = new Map<string, { owner: string; visibility: 'full' | 'subject' }>();
+    if (!messageIds.length) return out;
     const copies: Array<{ message_id: string; account_id: string; owner: string; sharing: string }> = await knex('mail_copies as c')
       .join('mail_accounts as a', 'a.id', 'c.account_id')
-      .whereIn('c.message_id', ids)
+      .whereIn('c.message_id', messageIds)
       .whereNull('c.deleted_at')
       .whereNull('a.deleted_at')
       .distinct('c.message_id', 'c.account_id', 'a.owner', 'a.sharing');
@@ -124,8 +129,17 @@ export class RoutedMail {
       const had = best.get(c.message_id);
       if (r > 0 && (!had || r > had.rank || (r === had.rank && c.owner < had.owner))) best.set(c.message_id, { owner: c.owner, rank: r });
     }
+    for (const [id, b] of best) out.set(id, { owner: b.owner, visibility: b.rank > 1 ? 'full' : 'subject' });
+    return out;
+  }
+
+  private async hydrate(rows: Array<Record<string, unknown>>, readable: string[]): Promise<RoutedMailEntry[]> {
+    const { knex } = this.deps;
+    if (!rows.length) return [];
+    const ids = rows.map(r => String(r.id));
+    const best = await this.visibilityOf(ids, readable);
     const texts: Array<{ id: string; text_head: string | null }> = await knex('mail_messages')
-      .whereIn('id', ids.filter(id => (best.get(id)?.rank ?? 0) > 1))
+      .whereIn('id', ids.filter(id => best.get(id)?.visibility === 'full'))
       .select('id', knex.raw('substr(text_body, 1, ?) as text_head', [SNIPPET * 4]));
     const textOf = new Map(texts.map(t => [t.id, t.text_head]));
     const contacts: Array<{ message_id: string; customer_id: string; contact_id: string }> = await knex('mail_message_contacts')
@@ -138,7 +152,7 @@ export class RoutedMail {
       // the copy that made it visible may have gone between the page query and now
       if (!seen) continue;
       const customerId = String(r.customer_id);
-      const full = seen.rank > 1;
+      const full = seen.visibility === 'full';
       out.push({
         id,
         threadId: String(r.thread_id),

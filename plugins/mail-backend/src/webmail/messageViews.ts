@@ -57,7 +57,7 @@ export function jsonList<T>(value: unknown): T[] {
 /** Where an attachment is served, under the backend's base URL (plugins mount at /api/<pluginId>). */
 export const attachmentUrl = (messageId: string, index: number) => `/api/mail/messages/${messageId}/attachments/${index}`;
 
-export function attachmentViews(messageId: string, json: unknown): MessageAttachmentView[] {
+export function attachmentViews(messageId: string, json: unknown, urlOf: (messageId: string, index: number) => string = attachmentUrl): MessageAttachmentView[] {
   return jsonList<MailAttachmentMeta>(json).map((a, index) => ({
     index,
     filename: a.filename,
@@ -65,7 +65,7 @@ export function attachmentViews(messageId: string, json: unknown): MessageAttach
     size: a.size,
     inline: a.inline,
     contentId: a.contentId,
-    url: attachmentUrl(messageId, index),
+    url: urlOf(messageId, index),
   }));
 }
 
@@ -79,10 +79,15 @@ export function isEmbedded(a: { inline: boolean; contentId: string | null; conte
  * HTML sanitized (remote images blocked unless the sender is allowed or the
  * caller asked to show them once).
  */
-export function toMessageView(row: MessageRow, copies: CopyRow[], options: { allowedSenders: Set<string>; showRemoteImages: boolean }): MessageView {
+export function toMessageView(
+  row: MessageRow,
+  copies: CopyRow[],
+  // routed mail read through a customer serves its attachments under that customer's route
+  options: { allowedSenders: Set<string>; showRemoteImages: boolean; attachmentUrl?: (messageId: string, index: number) => string },
+): MessageView {
   const from = jsonList<MailAddress>(row.from_json);
   const senderAllowed = from.some(a => options.allowedSenders.has(a.address.toLowerCase()));
-  const attachments = attachmentViews(row.id, row.attachments_json);
+  const attachments = attachmentViews(row.id, row.attachments_json, options.attachmentUrl);
   const sanitized = row.html_body
     ? sanitizeMailHtml(row.html_body, { remoteImages: senderAllowed || options.showRemoteImages, attachments })
     : undefined;
