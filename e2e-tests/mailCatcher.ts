@@ -9,10 +9,15 @@ export class MailCatcher {
   readonly mails: ParsedMail[] = [];
   private server?: SMTPServer;
 
+  /** `login`: accept any login, as a mailbox's own SMTP server would ask for one (the suite's relay does not). */
+  constructor(private readonly options: { login?: boolean } = {}) {}
+
   async start(port = 2526) {
     this.server = new SMTPServer({
       authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
+      disabledCommands: this.options.login ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+      allowInsecureAuth: !!this.options.login,
+      onAuth: (_auth, _session, done) => done(null, { user: 'mailbox' }),
       logger: false,
       onData: (stream, _session, callback) => {
         simpleParser(stream)
