@@ -13,6 +13,7 @@ import type {
   MessageView,
   OutboxItem,
   Page,
+  RoutedThread,
   ThreadDetail,
   ThreadSummary,
 } from '../api/types';
@@ -165,6 +166,29 @@ export function threadDetail(overrides: Partial<ThreadDetail> = {}): ThreadDetai
   };
 }
 
+/** A routed thread as a colleague sees it through 浦江精机: one message shared in full, one subject only. */
+export function routedThread(overrides: Partial<RoutedThread> = {}): RoutedThread {
+  const shared = `/api/mail/routed/customers/${CUSTOMER_ID}/messages/m-2/attachments/0`;
+  const full = message({ flags: [], seen: false, accountIds: [] });
+  return {
+    threadId: 't-1',
+    subject: '浦江精机设备采购报价',
+    customer: { id: CUSTOMER_ID, name: '浦江精机' },
+    messages: [
+      {
+        id: 'm-1',
+        visibility: 'subject',
+        subject: '浦江精机设备采购报价',
+        from: [{ name: '周浩', address: 'zhouhao@cocrm.cn' }],
+        to: [{ name: '李经理', address: 'li@pujiang.cn' }],
+        receivedAt: '2026-02-28T02:00:00.000Z',
+      },
+      { ...full, attachments: full.attachments.map(a => ({ ...a, url: shared })), visibility: 'full' },
+    ],
+    ...overrides,
+  };
+}
+
 export function draft(overrides: Partial<Draft> = {}): Draft {
   return {
     id: 'd-1',
@@ -292,6 +316,8 @@ export function fakeMailApi(overrides: Partial<FakeMailApi> = {}): FakeMailApi {
     listLinks: jest.fn(async () => ({ items: threadDetail().links })),
     linkCustomer: jest.fn(async () => undefined),
     unlinkCustomer: jest.fn(async () => undefined),
+    getRoutedThread: jest.fn(async () => routedThread()),
+    downloadRoutedAttachment: jest.fn(async () => ({ blob: new Blob(['x']), filename: 'x' })),
     listDrafts: jest.fn(async () => page([])),
     createDraft: jest.fn(async () => draft()),
     getDraft: jest.fn(async () => draft()),

@@ -70,6 +70,17 @@ describe('MailClient', () => {
     });
   });
 
+  it('reads a routed thread and its attachments through the customer', async () => {
+    const { c, call } = client({ status: 200, body: {} });
+    await c.getRoutedThread('c 1', 't1');
+    expect(call(0)).toMatchObject({ url: `${BASE}/routed/customers/c%201/threads/t1`, method: 'GET' });
+    await c.getRoutedThread('c1', 't1', { showRemoteImages: true });
+    expect(call(1).url).toBe(`${BASE}/routed/customers/c1/threads/t1?remoteImages=show`);
+    const file = await c.downloadRoutedAttachment('c1', 'm1', 2, '报价单.pdf');
+    expect(call(2)).toMatchObject({ url: `${BASE}/routed/customers/c1/messages/m1/attachments/2`, method: 'GET' });
+    expect(file.filename).toBe('报价单.pdf');
+  });
+
   it('searches customers through the CRM plugin', async () => {
     const { c, call } = client({
       status: 200,

@@ -24,6 +24,7 @@ import type {
   OwnMailAccess,
   Page,
   RemoteImageSender,
+  RoutedThread,
   ThreadDetail,
   ThreadLink,
   ThreadQuery,
@@ -110,6 +111,19 @@ export interface MailApi {
   listLinks(threadId: string): Promise<{ items: ThreadLink[] }>;
   linkCustomer(threadId: string, customerId: string): Promise<void>;
   unlinkCustomer(threadId: string, customerId: string): Promise<void>;
+  /** a thread routed to the customer, as far as the caller may see it there (read-only; also for those who do not read the mailbox) */
+  getRoutedThread(
+    customerId: string,
+    threadId: string,
+    options?: { showRemoteImages?: boolean },
+  ): Promise<RoutedThread>;
+  /** an attachment of a message shared in full through the customer */
+  downloadRoutedAttachment(
+    customerId: string,
+    messageId: string,
+    index: number,
+    fallbackName: string,
+  ): Promise<SuiteDownload>;
 
   // compose
   listDrafts(query: { page?: number; pageSize?: number }): Promise<Page<Draft>>;
@@ -270,6 +284,21 @@ export class MailClient implements MailApi {
   }
   async unlinkCustomer(threadId: string, customerId: string) {
     await this.request<unknown>('DELETE', `/threads/${this.id(threadId)}/links/${this.id(customerId)}`);
+  }
+  getRoutedThread(customerId: string, threadId: string, options: { showRemoteImages?: boolean } = {}) {
+    return this.request<RoutedThread>(
+      'GET',
+      `/routed/customers/${this.id(customerId)}/threads/${this.id(threadId)}${toQueryString({
+        remoteImages: options.showRemoteImages ? 'show' : undefined,
+      })}`,
+    );
+  }
+  downloadRoutedAttachment(customerId: string, messageId: string, index: number, fallbackName: string) {
+    return this.http.download(
+      `/routed/customers/${this.id(customerId)}/messages/${this.id(messageId)}/attachments/${index}`,
+      fallbackName,
+      { accept: '*/*' },
+    );
   }
 
   // ---- compose

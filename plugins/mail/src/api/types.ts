@@ -27,6 +27,10 @@ import type {
   OutboxStatus,
   ParseStatus,
   RemoteImageSender,
+  RoutedFullMessage,
+  RoutedSubjectMessage,
+  RoutedThreadMessage,
+  RoutedThreadView,
   ThreadLink,
   ThreadSummary,
   ThreadView,
@@ -52,6 +56,9 @@ export type {
   Page,
   ParseStatus,
   RemoteImageSender,
+  RoutedFullMessage,
+  RoutedSubjectMessage,
+  RoutedThreadMessage,
   ThreadLink,
   ThreadSummary,
 };
@@ -63,6 +70,8 @@ export type Mailbox = MailboxView;
 export type MailboxFolder = MailFolderView;
 export type MessageAttachment = MessageAttachmentView;
 export type ThreadDetail = ThreadView;
+/** A routed thread read through a customer it is linked to (read-only). */
+export type RoutedThread = RoutedThreadView;
 
 // ---- errors
 

@@ -12,6 +12,7 @@ import { useMailT } from './common/i18n';
 import { MailboxesProvider } from './common/mailboxes';
 import { ComposePage } from './compose/ComposePage';
 import { InboxPage } from './inbox/InboxPage';
+import { RoutedThreadPage } from './inbox/RoutedThreadPage';
 import { KnowledgeItemPage, KnowledgeListPage } from './knowledge/KnowledgePage';
 import { DraftsPage } from './outbox/DraftsPage';
 import { OutboxPage } from './outbox/OutboxPage';
@@ -95,6 +96,7 @@ export function MailPage() {
               <Routes>
                 <Route path="/" element={<InboxPage />} />
                 <Route path="/threads/:threadId" element={<InboxPage />} />
+                <Route path="/customers/:customerId/threads/:threadId" element={<RoutedThreadPage />} />
                 <Route path="/compose/:draftId" element={<ComposePage />} />
                 <Route path="/drafts" element={<DraftsPage />} />
                 <Route path="/outbox" element={<OutboxPage />} />

@@ -345,4 +345,12 @@ export const mailMessagesEn = {
   errors: {
     forbidden: 'You may not do this',
   },
+  routed: {
+    banner: 'Mail shared through customer “{{name}}” (read-only)',
+    hint: 'As each mailbox shares it: in full, or the subject only.',
+    unnamedCustomer: 'unnamed customer',
+    openCustomer: 'Open customer',
+    openInMailbox: 'Open in mailbox',
+    subjectOnly: 'Subject shared only',
+  },
 };

@@ -348,4 +348,12 @@ export const mailMessagesZhCN: SameShape<typeof mailMessagesEn> = {
   errors: {
     forbidden: '您没有执行此操作的权限',
   },
+  routed: {
+    banner: '通过客户「{{name}}」共享的邮件（只读）',
+    hint: '按各邮箱的共享设置显示：全文，或仅主题。',
+    unnamedCustomer: '未命名客户',
+    openCustomer: '打开客户',
+    openInMailbox: '在邮箱中打开',
+    subjectOnly: '仅共享主题',
+  },
 };

@@ -87,10 +87,15 @@ function RemoteImagesBar(props: { message: MessageView; actions: MessageActions;
   );
 }
 
-function MessageBody(props: { message: MessageView; actions: MessageActions; imagesBusy: boolean }) {
+function MessageBody(props: {
+  message: MessageView;
+  actions: MessageActions;
+  imagesBusy: boolean;
+  attachmentBlob?: (m: MessageView, index: number) => Promise<Blob>;
+}) {
   const { t } = useMailT();
-  const { message } = props;
-  const html = useMessageInlineImages(message);
+  const { message, attachmentBlob } = props;
+  const html = useMessageInlineImages(message, attachmentBlob && (index => attachmentBlob(message, index)));
   const sender = addressLabel(message.from[0]) || t('common.unknownSender');
   return (
     <Box>
@@ -139,6 +144,10 @@ export function MessageCard(props: {
   onToggle: () => void;
   actions: MessageActions;
   imagesBusy: boolean;
+  /** no reply, forward, knowledge, flags or raw download: a thread read through a customer, not from a mailbox */
+  readOnly?: boolean;
+  /** the bytes of an attachment (inline pictures), when not from the webmail's own route */
+  attachmentBlob?: (m: MessageView, index: number) => Promise<Blob>;
 }) {
   const { t } = useMailT();
   const { message, actions } = props;
@@ -196,7 +205,7 @@ export function MessageCard(props: {
             </Typography>
           )}
         </Box>
-        {props.expanded && (
+        {props.expanded && !props.readOnly && (
           <Box sx={{ display: 'flex', alignItems: 'flex-start' }} onClick={e => e.stopPropagation()}>
             <Tooltip title={t('thread.reply')}>
               <IconButton
@@ -261,7 +270,12 @@ export function MessageCard(props: {
       </Box>
       {props.expanded && (
         <Box sx={{ px: 1.5, pb: 1.5 }}>
-          <MessageBody message={message} actions={actions} imagesBusy={props.imagesBusy} />
+          <MessageBody
+            message={message}
+            actions={actions}
+            imagesBusy={props.imagesBusy}
+            attachmentBlob={props.attachmentBlob}
+          />
           {attachments.length > 0 && (
             <Box sx={{ mt: 1.5 }} data-testid={`mail-attachments-${id}`}>
               <Typography variant="caption" color="text.secondary" component="div" sx={{ mb: 0.5 }}>
@@ -291,17 +305,19 @@ export function MessageCard(props: {
               </Box>
             </Box>
           )}
-          <Box sx={{ display: 'flex', gap: 1, mt: 1.5, flexWrap: 'wrap' }}>
-            <Button size="small" variant="outlined" startIcon={<ReplyIcon />} onClick={act(actions.reply)}>
-              {t('thread.reply')}
-            </Button>
-            <Button size="small" variant="outlined" startIcon={<ReplyAllIcon />} onClick={act(actions.replyAll)}>
-              {t('thread.replyAll')}
-            </Button>
-            <Button size="small" variant="outlined" startIcon={<ForwardIcon />} onClick={act(actions.forward)}>
-              {t('thread.forward')}
-            </Button>
-          </Box>
+          {!props.readOnly && (
+            <Box sx={{ display: 'flex', gap: 1, mt: 1.5, flexWrap: 'wrap' }}>
+              <Button size="small" variant="outlined" startIcon={<ReplyIcon />} onClick={act(actions.reply)}>
+                {t('thread.reply')}
+              </Button>
+              <Button size="small" variant="outlined" startIcon={<ReplyAllIcon />} onClick={act(actions.replyAll)}>
+                {t('thread.replyAll')}
+              </Button>
+              <Button size="small" variant="outlined" startIcon={<ForwardIcon />} onClick={act(actions.forward)}>
+                {t('thread.forward')}
+              </Button>
+            </Box>
+          )}
         </Box>
       )}
     </Paper>

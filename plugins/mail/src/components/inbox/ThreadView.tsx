@@ -29,7 +29,7 @@ export interface ThreadKeyActions {
   forward: () => void;
 }
 
-function ThreadSkeleton() {
+export function ThreadSkeleton() {
   return (
     <Box sx={{ p: 2 }} data-testid="mail-thread-loading">
       <Skeleton variant="text" width="60%" height={36} />

@@ -83,10 +83,16 @@ export function useInlineImages(
   return html;
 }
 
-/** A message's inline pictures. */
-export function useMessageInlineImages(message: Pick<MessageView, 'id' | 'html' | 'attachments'>): string | null {
+/** A message's inline pictures; `download` where they come from another route than the webmail's (a thread read through a customer). */
+export function useMessageInlineImages(
+  message: Pick<MessageView, 'id' | 'html' | 'attachments'>,
+  download?: (index: number) => Promise<Blob>,
+): string | null {
   const api = useApi(mailApiRef);
-  return useInlineImages(message.id, message.html, message.attachments, index =>
-    api.downloadAttachment(message.id, index, `inline-${index}`).then(f => f.blob),
+  return useInlineImages(
+    message.id,
+    message.html,
+    message.attachments,
+    download ?? (index => api.downloadAttachment(message.id, index, `inline-${index}`).then(f => f.blob)),
   );
 }
