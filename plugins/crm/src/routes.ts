@@ -23,3 +23,12 @@ export function useCrmLinks() {
 export function approvalLink(instanceId: string): string {
   return `/approvals/instances/${encodeURIComponent(instanceId)}`;
 }
+
+/**
+ * A routed mail conversation in the mail plugin, read through the customer it
+ * is linked to: colleagues who may see the customer but do not read the
+ * mailbox see it there as far as the mailbox shares it.
+ */
+export function customerMailThreadLink(customerId: string, threadId: string): string {
+  return `/mail/customers/${encodeURIComponent(customerId)}/threads/${encodeURIComponent(threadId)}`;
+}

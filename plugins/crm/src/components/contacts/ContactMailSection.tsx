@@ -18,6 +18,7 @@ import { mailThreadPath } from '@cocrm/plugin-crm-common';
 import type { RoutedMailEntry } from '@cocrm/plugin-crm-common';
 import { EmptyState, LoadingState, useLoad } from '@cocrm/suite-react';
 import { crmApiRef } from '../../api/CrmClient';
+import { customerMailThreadLink } from '../../routes';
 import { useCrmT } from '../common/i18n';
 import { formatDateTime } from '../common/format';
 
@@ -72,7 +73,7 @@ export function ContactMailSection({ contactId }: { contactId: string }) {
                   icon={entry.direction === 'out' ? <CallMadeIcon /> : <CallReceivedIcon />}
                   label={entry.direction === 'out' ? t('contact.mail.sent') : t('contact.mail.received')}
                 />
-                <Link component={RouterLink} to={mailThreadPath(entry.threadId)} title={t('contact.mail.openThread')} sx={{ fontWeight: 600, wordBreak: 'break-word' }}>
+                <Link component={RouterLink} to={entry.customerId ? customerMailThreadLink(entry.customerId, entry.threadId) : mailThreadPath(entry.threadId)} title={t('contact.mail.openThread')} sx={{ fontWeight: 600, wordBreak: 'break-word' }}>
                   {entry.subject || t('contact.mail.noSubject')}
                 </Link>
                 <Box sx={{ flex: 1 }} />

@@ -48,7 +48,7 @@ describe('ContactPage 邮件', () => {
       getContact: jest.fn(async () => CONTACT),
       listContactMail: jest.fn(async () =>
         page([
-          mail({}),
+          mail({ customerId: CONTACT.customerId }),
           mail({ id: 'm2', threadId: 't-2', at: '2026-03-01T01:00:00.000Z', subject: '项目例会纪要', snippet: null, visibility: 'subject', direction: 'out', from: { address: 'sunli@cocrm.example' } }),
         ]),
       ),
@@ -57,7 +57,10 @@ describe('ContactPage 邮件', () => {
     const section = await screen.findByTestId('crm-contact-mail-section');
     expect(within(section).getByText('邮件')).toBeInTheDocument();
     const [first, second] = await within(section).findAllByTestId('crm-contact-mail-item');
-    expect(within(first).getByRole('link', { name: '关于集团数字化平台的报价' })).toHaveAttribute('href', '/mail/threads/t-1');
+    // read through the entry's customer, so colleagues who do not read the mailbox see it as far as it is shared
+    expect(within(first).getByRole('link', { name: '关于集团数字化平台的报价' })).toHaveAttribute('href', `/mail/customers/${CONTACT.customerId}/threads/t-1`);
+    // without a customer (an older mail plugin) the mailbox's own page
+    expect(within(second).getByRole('link', { name: '项目例会纪要' })).toHaveAttribute('href', '/mail/threads/t-2');
     expect(within(first).getByText('林国栋 <lin.guodong@huaxin-group.com.cn>')).toBeInTheDocument();
     expect(within(first).getByText('2026-03-02 09:00')).toBeInTheDocument();
     expect(within(first).getByText('附件是更新后的报价单，请查收。')).toBeInTheDocument();

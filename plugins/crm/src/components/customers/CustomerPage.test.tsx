@@ -119,7 +119,7 @@ describe('CustomerPage', () => {
     expect(screen.queryByTestId('crm-timeline-more')).toBeNull();
   });
 
-  it('shows routed mail on the timeline with its subject, snippet and a link to the conversation in the mail page', async () => {
+  it('shows routed mail on the timeline with its subject, snippet and a link to the conversation as this customer shares it in the mail page', async () => {
     const api = fakeCrmApi({
       getTimeline: jest.fn(async () => ({
         items: [
@@ -142,14 +142,14 @@ describe('CustomerPage', () => {
     const timeline = await screen.findByTestId('crm-timeline');
     const [received, sent] = within(timeline).getAllByTestId('crm-timeline-entry');
     expect(within(received).getByText('收到邮件')).toBeInTheDocument();
-    expect(within(received).getByTestId('crm-timeline-mail-link')).toHaveAttribute('href', '/mail/threads/t-1');
+    expect(within(received).getByTestId('crm-timeline-mail-link')).toHaveAttribute('href', `/mail/customers/${ID}/threads/t-1`);
     expect(within(received).getByTestId('crm-timeline-mail-link')).toHaveTextContent('关于集团数字化平台的报价');
     expect(within(received).getByText('林总您好，附件是更新后的报价单')).toBeInTheDocument();
     // a mail has a sender, not a CRM actor: no 系统
     expect(within(received).queryByText('系统')).toBeNull();
     expect(within(received).getByTestId('MailOutlineIcon')).toBeInTheDocument();
     expect(within(sent).getByText('发出邮件')).toBeInTheDocument();
-    expect(within(sent).getByTestId('crm-timeline-mail-link')).toHaveAttribute('href', '/mail/threads/t%202');
+    expect(within(sent).getByTestId('crm-timeline-mail-link')).toHaveAttribute('href', `/mail/customers/${ID}/threads/t%202`);
     expect(within(sent).getByTestId('crm-timeline-mail-link')).toHaveTextContent('（无主题）');
   });
 

@@ -12,11 +12,10 @@ import BusinessIcon from '@mui/icons-material/Business';
 import MailIcon from '@mui/icons-material/MailOutline';
 import DescriptionIcon from '@mui/icons-material/DescriptionOutlined';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { mailThreadPath } from '@cocrm/plugin-crm-common';
 import type { Customer, TimelineEntry } from '@cocrm/plugin-crm-common';
 import { EmptyState, LoadingState } from '@cocrm/suite-react';
 import { crmApiRef } from '../../api/CrmClient';
-import { useCrmLinks } from '../../routes';
+import { customerMailThreadLink, useCrmLinks } from '../../routes';
 import { useCrmT } from '../common/i18n';
 import { ErrorState } from '../common/feedback';
 import { formatDateTime, formatMoney } from '../common/format';
@@ -96,8 +95,8 @@ export function CustomerTimelineTab({ customer, revision = 0 }: { customer: Cust
     if (entry.link.type === 'contact') return links.contact(entry.link.id);
     if (entry.link.type === 'visit') return `${links.customer(customer.id)}?tab=visits`;
     if (entry.link.type === 'contract') return links.contract(entry.link.id);
-    // the mail plugin's page of the conversation, outside the CRM
-    if (entry.link.type === 'mail-thread') return mailThreadPath(entry.link.id);
+    // the mail plugin's page of the conversation as this customer shares it, outside the CRM
+    if (entry.link.type === 'mail-thread') return customerMailThreadLink(customer.id, entry.link.id);
     return undefined;
   };
 
