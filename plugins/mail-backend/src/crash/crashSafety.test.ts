@@ -9,8 +9,8 @@ import { TEST_KEY, connectAccount, databases, mail, migratedDatabase, requiredDa
 import { messageKey } from '../mime/messageKey';
 import { crashMailbox } from './__testUtils__/bulkCorpus';
 import { chownMail, fillMaildir } from './__testUtils__/maildir';
-import type { SyncWorkerInput } from './syncWorker';
-import { describeDatabase, openDatabase } from './workerSupport';
+import type { SyncWorkerInput, SyncWorkerOutput } from './__testUtils__/syncWorker';
+import { describeDatabase, openDatabase } from './__testUtils__/workerSupport';
 
 /*
  * Issue 5, crash safety: 10,000 messages synced from a real Dovecot by a
@@ -30,7 +30,7 @@ jest.setTimeout(240_000);
 
 const USERS: Record<string, string> = { crash0: 'pw-crash0', crash1: 'pw-crash1', crash2: 'pw-crash2' };
 const TRANSFORM = require.resolve('@backstage/cli-node/config/nodeTransform.cjs');
-const WORKER = path.join(__dirname, 'syncWorker.ts');
+const WORKER = path.join(__dirname, '__testUtils__/syncWorker.ts');
 
 /** mulberry32: a small seeded generator, so a failing run can be replayed with CRASH_SEED. */
 function random(seed: number) {
@@ -44,13 +44,13 @@ function random(seed: number) {
   };
 }
 
-type WorkerRun = { outcome: 'done'; result: string } | { outcome: 'killed'; afterMs: number } | { outcome: 'failed'; stderr: string };
+type WorkerRun = { outcome: 'done'; output: SyncWorkerOutput } | { outcome: 'killed'; afterMs: number } | { outcome: 'failed'; stderr: string };
 
-/**
- * One sync process. With `killAfterMs` it is SIGKILLed that long after it
- * reported the start of `syncAccount` (unless it finished first).
- */
-function runWorker(input: SyncWorkerInput, killAfterMs?: number): Promise<WorkerRun> {
+/** When to SIGKILL a sync process: a time after it reported the start of `syncAccount`, or a time after a condition on the database first held. */
+type Kill = { afterMs: number; when?: () => Promise<boolean> };
+
+/** One sync process, killed as `kill` says unless it finished first. */
+function runWorker(input: SyncWorkerInput, kill?: Kill): Promise<WorkerRun> {
   return new Promise(resolve => {
     const child: ChildProcess = spawn(process.execPath, ['--require', TRANSFORM, WORKER, JSON.stringify(input)], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -61,11 +61,16 @@ function runWorker(input: SyncWorkerInput, killAfterMs?: number): Promise<Worker
     let done: string | undefined;
     let timer: NodeJS.Timeout | undefined;
     let startedAt = 0;
+    let exited = false;
+    const armKill = async ({ afterMs, when }: Kill) => {
+      while (when && !exited && !(await when())) await new Promise(r => setTimeout(r, 100));
+      if (!exited && done === undefined) timer = setTimeout(() => child.kill('SIGKILL'), afterMs);
+    };
     child.stdout!.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       if (!startedAt && stdout.includes('syncing\n')) {
         startedAt = Date.now();
-        if (killAfterMs !== undefined) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+        if (kill) void armKill(kill);
       }
       const m = /^done (.*)$/m.exec(stdout);
       if (m) {
@@ -77,8 +82,9 @@ function runWorker(input: SyncWorkerInput, killAfterMs?: number): Promise<Worker
       stderr += chunk.toString();
     });
     child.on('exit', (code, signal) => {
+      exited = true;
       clearTimeout(timer);
-      if (done !== undefined) resolve({ outcome: 'done', result: done });
+      if (done !== undefined) resolve({ outcome: 'done', output: JSON.parse(done) as SyncWorkerOutput });
       else if (signal === 'SIGKILL') resolve({ outcome: 'killed', afterMs: Date.now() - startedAt });
       else resolve({ outcome: 'failed', stderr: `exit ${code} ${signal ?? ''}\n${stderr.slice(-4000)}` });
     });
@@ -221,21 +227,21 @@ describeDovecot('crash safety of the IMAP sync (SIGKILL)', () => {
       const context = `CRASH_SEED=${SEED} on ${databaseId}`;
 
       /** Kills at random moments, restarting each time, until a run completes. */
-      async function syncThroughKills(kills: number, maxKillMs: number, truth: Snapshot) {
-        const log: Array<{ afterMs: number; copies: number; messages: number; pending: number }> = [];
+      async function syncThroughKills(kills: number, truth: Snapshot, kill: () => Kill, probe?: () => Promise<boolean>) {
+        const log: Array<{ afterMs: number; copies: number; messages: number; pending: number; probe?: boolean }> = [];
         for (let attempt = 0; ; attempt++) {
           if (attempt > kills + 20) throw new Error(`${context}: no run completed after ${attempt} starts`);
-          const run = await runWorker(input, log.length < kills ? Math.round(200 + rng() * maxKillMs) : undefined);
+          const run = await runWorker(input, log.length < kills ? kill() : undefined);
           if (run.outcome === 'failed') throw new Error(`${context}: sync process failed: ${run.stderr}`);
-          if (run.outcome === 'done') return { log, result: JSON.parse(run.result) };
+          if (run.outcome === 'done') return { log, output: run.output };
           const now = await progress(knex);
-          log.push({ afterMs: run.afterMs, ...now });
+          log.push({ afterMs: run.afterMs, ...now, ...(probe ? { probe: await probe() } : {}) });
           await expectCursorCoversExactly(knex, account.id, truth, `${context}, after kill ${log.length} at ${run.afterMs} ms`);
         }
       }
 
       const t0 = Date.now();
-      const { log } = await syncThroughKills(KILLS, 2500, snapshot);
+      const { log } = await syncThroughKills(KILLS, snapshot, () => ({ afterMs: Math.round(300 + rng() * 2700) }));
       const tSync = Date.now() - t0;
       // every kill hit an unfinished sync (the process never printed `done`), and each restart got further
       expect(log.length).toBeGreaterThanOrEqual(3);
@@ -244,9 +250,8 @@ describeDovecot('crash safety of the IMAP sync (SIGKILL)', () => {
 
       // a final run after the completed one: nothing new, nothing pending
       const final = await runWorker(input);
-      expect(final.outcome).toBe('done');
-      const again = JSON.parse((final as { result: string }).result);
-      expect(again.folders.map((f: { added: number; deleted: number }) => [f.added, f.deleted])).toEqual([
+      if (final.outcome !== 'done') throw new Error(`${context}: the final run did not complete: ${JSON.stringify(final)}`);
+      expect(final.output.result.folders.map(f => [f.added, f.deleted])).toEqual([
         [0, 0],
         [0, 0],
       ]);
@@ -278,6 +283,16 @@ describeDovecot('crash safety of the IMAP sync (SIGKILL)', () => {
       expect(syncState.failures).toHaveLength(bombKeys.size);
       expect(syncState.lastError).toBeNull();
 
+      // the after-parse pipeline caught up too: a kill between parse and hook left nothing unindexed or unrouted
+      const { hooks } = final.output;
+      const parsedRows = await knex('mail_messages').where({ parse_status: 'parsed' }).select('route_status', 'search_text');
+      expect(hooks).toContain('routing');
+      expect({
+        unrouted: parsedRows.filter(m => m.route_status !== 'routed').length,
+        // the search hook is webmail's; until it is registered there is nothing to index
+        unindexed: hooks.includes('search') ? parsedRows.filter(m => m.search_text === null).length : 0,
+      }).toEqual({ unrouted: 0, unindexed: 0 });
+
       // Chinese charsets survived the crashes (raw 8-bit GBK header, GBK body, Big5)
       const subject = async (key: string) => (await knex('mail_messages').where({ message_key: key }).first('subject', 'text_body')) as { subject: string; text_body: string };
       expect(await subject('m:special-113@customer.example')).toMatchObject({ subject: '镕铭科技合同续签', text_body: expect.stringContaining('合同将于下月到期') });
@@ -291,9 +306,16 @@ describeDovecot('crash safety of the IMAP sync (SIGKILL)', () => {
       server.setUidValidity(user, 'Archive', newValidity);
       const resyncSnapshot = await serverSnapshot(server, user, password);
       expect(resyncSnapshot.get('Archive')!.uidValidity).toBe(String(newValidity));
-      const resync = await syncThroughKills(1, 600, resyncSnapshot);
-      expect(resync.log.length).toBe(1);
-      expect(resync.result.folders[1]).toMatchObject({ path: 'Archive', fullResync: true });
+      // killed at a random moment once the re-import of the Archive is under way
+      const archiveFolder = await knex('mail_folders').where({ account_id: account.id, path: 'Archive' }).first('id');
+      const resyncing = async () => {
+        const f = await knex('mail_folders').where({ id: archiveFolder.id }).first('resync_from_uid_validity', 'last_uid');
+        return !!f.resync_from_uid_validity && Number(f.last_uid) > 0;
+      };
+      const resync = await syncThroughKills(1, resyncSnapshot, () => ({ when: resyncing, afterMs: Math.round(rng() * 1500) }), resyncing);
+      // the kill hit the resync half-way (probe: still resyncing afterwards), no copy went missing or doubled meanwhile
+      expect(resync.log).toEqual([expect.objectContaining({ copies: TOTAL, probe: true })]);
+      expect(resync.output.result.folders[1]).toMatchObject({ path: 'Archive', fullResync: true });
       await expectCursorCoversExactly(knex, account.id, resyncSnapshot, `${context}, after the resync`);
       const after = (await storeState(knex, account.id)).get('Archive')!;
       // eslint-disable-next-line no-console

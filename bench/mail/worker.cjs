@@ -1,0 +1,194 @@
+/* eslint-disable */
+// One measurement of the mail ingest benchmark, in a fresh process so that each starts from the
+// same memory and none profits from another's warm caches. Run by bench/mail-ingest.mjs with
+// Backstage's TypeScript transform (the pipeline is the plugin's own TypeScript):
+//   node --require @backstage/cli-node/config/nodeTransform.cjs bench/mail/worker.cjs '<json>'
+// input: { mode: 'floor' | 'pipeline', ... } — prints one line `result <json>`.
+//
+// floor:    imapflow download of every message of the mailbox, each piped into mailparser's
+//           streaming MailParser (attachments drained and released): what any ingest must do.
+// pipeline: the plugin's SyncService.syncAccount (fetch, store raw, parse, after-parse hooks)
+//           into the given database, with the time spent in each stage.
+
+const path = require('node:path');
+const { performance } = require('node:perf_hooks');
+const root = path.resolve(__dirname, '../..');
+const src = p => require(path.join(root, 'plugins/mail-backend/src', p));
+
+/** RSS sampled every 20 ms, plus the kernel's high-water mark (which no sampling interval can miss). */
+function memoryWatch() {
+  const before = process.memoryUsage.rss();
+  const maxRssBefore = process.resourceUsage().maxRSS * 1024;
+  let peak = before;
+  const timer = setInterval(() => {
+    const r = process.memoryUsage.rss();
+    if (r > peak) peak = r;
+  }, 20);
+  return {
+    stop() {
+      clearInterval(timer);
+      const r = process.memoryUsage.rss();
+      if (r > peak) peak = r;
+      const maxRss = process.resourceUsage().maxRSS * 1024;
+      // the high-water mark covers the whole process: it speaks for this phase only when the phase raised it
+      return { before, sampledPeak: peak, maxRss, maxRssBefore, peak: Math.max(peak, maxRss > maxRssBefore ? maxRss : 0) };
+    },
+  };
+}
+
+function parseStream(content) {
+  const { MailParser } = require('mailparser');
+  return new Promise(resolve => {
+    const parser = new MailParser({ skipTextToHtml: true, skipImageLinks: true });
+    let settled = false;
+    const finish = ok => {
+      if (settled) return;
+      settled = true;
+      resolve(ok);
+    };
+    parser.on('data', data => {
+      if (data.type === 'attachment') {
+        data.content.on('data', () => {});
+        data.content.on('end', () => data.release());
+      }
+    });
+    parser.once('end', () => finish(true));
+    parser.once('error', () => {
+      // the rest of the download must still be read, or the IMAP connection stalls
+      content.unpipe(parser);
+      if (content.readableEnded) return finish(false);
+      content.once('end', () => finish(false));
+      content.resume();
+    });
+    content.pipe(parser);
+  });
+}
+
+async function floor(input) {
+  const { ImapFlow } = require('imapflow');
+  // load what the loop needs before the baseline, as the pipeline has its modules loaded too
+  require('mailparser');
+  const memory = memoryWatch();
+  const t0 = performance.now();
+  const client = new ImapFlow({ host: '127.0.0.1', port: input.port, secure: false, auth: { user: input.user, pass: input.password }, logger: false });
+  client.on('error', () => {});
+  await client.connect();
+  let messages = 0;
+  let failed = 0;
+  let bytes = 0;
+  const lock = await client.getMailboxLock(input.mailbox ?? 'INBOX');
+  try {
+    const uids = [];
+    for await (const m of client.fetch('1:*', { uid: true }, { uid: true })) uids.push(m.uid);
+    for (const uid of uids) {
+      const { content, meta } = await client.download(String(uid), undefined, { uid: true });
+      if (!content) continue;
+      bytes += meta?.expectedSize ?? 0;
+      if (await parseStream(content)) messages++;
+      else failed++;
+    }
+  } finally {
+    lock.release();
+    await client.logout();
+  }
+  const ms = performance.now() - t0;
+  return { mode: 'floor', messages: messages + failed, failed, bytes, ms, memory: memory.stop() };
+}
+
+/** The stage running now (stages do not overlap: the sync awaits each), to which SQL statements are counted. */
+let currentStage = 'rest';
+
+/** Adds the time of each call of obj[name] to stages[label]. */
+function timed(stages, label, obj, name) {
+  const original = obj[name].bind(obj);
+  obj[name] = async (...args) => {
+    const t = performance.now();
+    const outer = currentStage;
+    currentStage = label;
+    try {
+      return await original(...args);
+    } finally {
+      currentStage = outer;
+      stages[label] = (stages[label] ?? 0) + (performance.now() - t);
+    }
+  };
+}
+
+async function pipeline(input) {
+  const { createMail } = src('createMail');
+  const { PasswordCipher } = src('service/PasswordCipher');
+  const { StreamingMessageParser } = src('mime/MessageParser');
+  const { openDatabase, stderrLogger } = src('crash/__testUtils__/workerSupport');
+  const knex = openDatabase(input.database);
+  const stages = {};
+  try {
+    const parser = new StreamingMessageParser();
+    const mail = createMail({ knex, cipher: PasswordCipher.fromBase64Key(input.key), logger: stderrLogger({ bench: 'pipeline' }), parser, sync: { batchSize: input.batchSize } });
+    if (input.fakeCrm) {
+      // routing as createMail installs it, with an in-memory CRM that knows the corpus's senders
+      src('routing').installRouting(mail, { crm: src('crash/__testUtils__/corpusCrm').corpusCrm() });
+    }
+    if (input.stages) {
+      timed(stages, 'store (ingestBatch: raw + message + copy + cursor, one transaction per batch)', mail.messages, 'ingestBatch');
+      timed(stages, 'parse (charset repair + streaming MailParser)', parser, 'parse');
+      timed(stages, 'raw read back for parsing', mail.raw, 'get');
+      timed(stages, 'parse bookkeeping (parseInput + markParsed/markFailed)', mail.messages, 'parseInput');
+      timed(stages, 'parse bookkeeping (parseInput + markParsed/markFailed)', mail.messages, 'markParsed');
+      timed(stages, 'parse bookkeeping (parseInput + markParsed/markFailed)', mail.messages, 'markFailed');
+      for (const hook of mail.hooks) timed(stages, `hook ${hook.name}`, hook, 'afterParsed');
+    }
+    // the pool's first connection and the modules are there before the baseline, as in a running backend
+    await knex.raw('select 1');
+    // statements sent, and how many committed on their own (each one a commit, i.e. a WAL flush / fsync)
+    const sql = { statements: 0, autocommitWrites: 0, transactions: new Set(), byStage: {} };
+    knex.on('query', q => {
+      const stage = (sql.byStage[currentStage] ??= { statements: 0, autocommitWrites: 0, transactions: new Set() });
+      for (const s of [sql, stage]) {
+        s.statements++;
+        if (q.__knexTxId) s.transactions.add(q.__knexTxId);
+        else if (/^\s*(insert|update|delete)/i.test(q.sql)) s.autocommitWrites++;
+      }
+    });
+    const memory = memoryWatch();
+    const t0 = performance.now();
+    const result = await mail.sync.syncAccount(input.accountId);
+    const ms = performance.now() - t0;
+    const mem = memory.stop();
+    const counts = await mail.messages.counts(input.accountId);
+    const routes = await knex('mail_messages').groupBy('route_status').select('route_status').count('* as n');
+    const searchable = await knex('mail_messages').whereNotNull('search_text').count('* as n').first();
+    return {
+      mode: 'pipeline',
+      ms,
+      result,
+      counts,
+      hooks: mail.hooks.map(h => h.name),
+      routeStatus: Object.fromEntries(routes.map(r => [String(r.route_status), Number(r.n)])),
+      searchText: Number(searchable?.n ?? 0),
+      stages,
+      sql: {
+        statements: sql.statements,
+        autocommitWrites: sql.autocommitWrites,
+        transactions: sql.transactions.size,
+        byStage: Object.fromEntries(Object.entries(sql.byStage).map(([k, v]) => [k, { statements: v.statements, autocommitWrites: v.autocommitWrites, transactions: v.transactions.size }])),
+      },
+      memory: mem,
+    };
+  } finally {
+    await knex.destroy();
+  }
+}
+
+async function main() {
+  const input = JSON.parse(process.argv[2]);
+  const out = input.mode === 'floor' ? await floor(input) : await pipeline(input);
+  process.stdout.write(`result ${JSON.stringify(out)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  e => {
+    process.stderr.write(`${e && e.stack ? e.stack : e}\n`);
+    process.exit(1);
+  },
+);
