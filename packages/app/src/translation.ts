@@ -3,6 +3,7 @@ import { createTranslationRef } from '@backstage/frontend-plugin-api';
 const en = {
   nav: {
     crm: 'Customers',
+    mail: 'Mail',
     catalog: 'Catalog',
     search: 'Search',
     notifications: 'Notifications',
@@ -31,6 +32,7 @@ type SameShape<T> = { [K in keyof T]: T[K] extends string ? string : SameShape<T
 const zhCN: SameShape<typeof en> = {
   nav: {
     crm: '客户管理',
+    mail: '邮件',
     catalog: '目录',
     search: '搜索',
     notifications: '通知',

@@ -19,8 +19,9 @@ import { appShellTranslationRef } from '../translation';
 import { DEMO_USER_KEY, clearDemoUser } from './signIn';
 
 /** Page extension id → translation key for its nav title. */
-const TITLES: Record<string, 'nav.crm' | 'nav.catalog' | 'nav.search' | 'nav.notifications' | 'nav.settings'> = {
+const TITLES: Record<string, 'nav.crm' | 'nav.mail' | 'nav.catalog' | 'nav.search' | 'nav.notifications' | 'nav.settings'> = {
   'page:crm': 'nav.crm',
+  'page:mail': 'nav.mail',
   'page:catalog': 'nav.catalog',
   'page:search': 'nav.search',
   'page:notifications': 'nav.notifications',
