@@ -30,6 +30,17 @@ export function safeFilename(name: string | null, fallback: string): string {
   return cleaned && !/^\.+$/.test(cleaned) ? cleaned.slice(0, 200) : fallback;
 }
 
+/** The sniffed head again, then whatever the iterator still has. */
+async function* rest(head: Buffer, iterator: AsyncIterator<unknown> | undefined): AsyncGenerator<Buffer> {
+  yield head;
+  if (!iterator) return;
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) return;
+    yield next.value as Buffer;
+  }
+}
+
 /** Writes the part: its first bytes decide the type (sniffed, never the sender's claim), the rest streams with backpressure. */
 async function send(res: express.Response, opened: OpenedAttachment, filename: string): Promise<void> {
   const iterator = opened.content[Symbol.asyncIterator]();
@@ -49,16 +60,7 @@ async function send(res: express.Response, opened: OpenedAttachment, filename: s
     }
     const first = Buffer.concat(head);
     downloadHeaders(res, sniffContentType(first, filename), filename);
-    async function* body() {
-      yield first;
-      if (done) return;
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) return;
-        yield next.value as Buffer;
-      }
-    }
-    await pipeline(Readable.from(body()), res);
+    await pipeline(Readable.from(rest(first, done ? undefined : iterator)), res);
   } finally {
     opened.close();
   }

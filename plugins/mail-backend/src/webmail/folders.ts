@@ -29,8 +29,8 @@ export function folderName(path: string): string {
 
 export function specialUseOf(path: string, stored: string | null): MailSpecialUse | null {
   if (stored) {
-    const flag = stored.charAt(0) === '\\' ? stored.charAt(1).toUpperCase() + stored.slice(2).toLowerCase() : stored;
-    const normalised = `\\${flag.replace(/^\\/, '')}`;
+    const name = stored.replace(/^\\/, '');
+    const normalised = `\\${name.charAt(0).toUpperCase()}${name.slice(1).toLowerCase()}`;
     if (KNOWN.has(normalised)) return normalised as MailSpecialUse;
   }
   if (path.toUpperCase() === 'INBOX') return '\\Inbox';

@@ -7,6 +7,7 @@ type StreamingRawStore = RawStore & { stream?: (ref: string) => Promise<Readable
 
 /** Slices small enough to keep memory flat, large enough that a 100 MB message takes a few dozen queries. */
 const CHUNK = 4 * 1024 * 1024;
+const PIECE = 64 * 1024;
 
 async function* chunksFromDatabase(knex: Knex, ref: string, size: number): AsyncGenerator<Buffer> {
   const pg = knex.client.config.client === 'pg';
@@ -17,8 +18,14 @@ async function* chunksFromDatabase(knex: Knex, ref: string, size: number): Async
       .first(knex.raw(pg ? 'substring(content from ? for ?) as c' : 'substr(content, ?, ?) as c', [offset + 1, CHUNK]));
     const c: unknown = row?.c;
     if (!(c instanceof Uint8Array) || c.length === 0) throw new Error(`Raw message ${ref} is shorter than recorded`);
-    yield Buffer.isBuffer(c) ? c : Buffer.from(c);
+    const slice = Buffer.isBuffer(c) ? c : Buffer.from(c);
+    // the parser's stages each queue 16 chunks: small ones (views, not copies) keep what waits there small
+    for (let at = 0; at < slice.length; at += PIECE) yield slice.subarray(at, at + PIECE);
   }
+}
+
+function* pieces(buffer: Buffer): Generator<Buffer> {
+  for (let at = 0; at < buffer.length; at += PIECE) yield buffer.subarray(at, at + PIECE);
 }
 
 /**
@@ -36,5 +43,5 @@ export async function openRaw(knex: Knex, raw: RawStore, ref: string): Promise<{
     return { stream: Readable.from(chunksFromDatabase(knex, ref, size), { objectMode: false }), size };
   }
   const buffer = await raw.get(ref);
-  return { stream: Readable.from([buffer], { objectMode: false }), size: buffer.length };
+  return { stream: Readable.from(pieces(buffer), { objectMode: false }), size: buffer.length };
 }
