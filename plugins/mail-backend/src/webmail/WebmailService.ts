@@ -16,7 +16,7 @@ import type {
 import type { MailboxAccess } from '../service/MailboxAccess';
 import { MailError } from '../errors';
 import { FlagChange, FlagChanges } from './FlagChanges';
-import { SEEN_LIKE } from './flagsJson';
+import { FLAGGED, SEEN, SEEN_LIKE, hasFlag } from './flagsJson';
 import { SPECIAL_ORDER, folderName, specialUseOf } from './folders';
 import { htmlToText } from './htmlText';
 import { CopyRow, MESSAGE_COLUMNS, MessageRow, isEmbedded, jsonList, toMessageView } from './messageViews';
@@ -46,7 +46,7 @@ const isPg = (knex: Knex) => knex.client.config.client === 'pg';
 const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
 function snippetOf(text: string | null, html: string | null): string | null {
-  const source = text ?? (html ? htmlToText(html) : null);
+  const source = text?.trim() ? text : html ? htmlToText(html) : null;
   if (!source) return null;
   const flat = source.replace(/\s+/g, ' ').trim();
   return flat ? flat.slice(0, SNIPPET) : null;
@@ -318,8 +318,8 @@ export class WebmailService {
     if (change.accountId) copies.where('c.account_id', change.accountId);
     const ids: string[] = (await copies).map((r: { id: string }) => r.id);
     if (!ids.length) throw new MailError(404, 'messageNotFound');
-    await this.flagChanges.apply(ids, change, actor);
-    const view = await this.message(scope, id, { showRemoteImages: false });
-    return { flags: view.flags, seen: view.seen, flagged: view.flagged };
+    const after = await this.flagChanges.apply(ids, change, actor);
+    const flags = [...new Set([...after.values()].flat())].sort();
+    return { flags, seen: hasFlag(flags, SEEN), flagged: hasFlag(flags, FLAGGED) };
   }
 }

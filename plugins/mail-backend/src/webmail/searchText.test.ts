@@ -16,7 +16,7 @@ const mail = (over: Partial<Parameters<typeof buildSearchText>[0]> = {}) => ({
 describe('search text', () => {
   it('holds the subject, every participant and the body, lower-cased and folded', () => {
     const text = buildSearchText(mail({ cc: [{ name: '', address: 'boss@corp.example' }], subject: 'ＡＢＣ 合同' }));
-    expect(text).toBe('abc 合同\n张伟 <zhangwei@customer.example> sun li <sunli@corp.example>  <boss@corp.example>\nplease confirm the 付款 schedule.');
+    expect(text).toBe('abc 合同\n张伟 <zhangwei@customer.example> sun li <sunli@corp.example> <boss@corp.example>\nplease confirm the 付款 schedule.');
     expect(text).toContain(foldForSearch('ＣＯＮＦＩＲＭ'));
   });
 

@@ -29,8 +29,9 @@ export interface SearchSource {
 
 /** Lower-cased subject, participants (names and addresses) and body text, capped. */
 export function buildSearchText(m: SearchSource): string {
-  const people = [...m.from, ...m.to, ...m.cc, ...m.replyTo].map(a => `${a.name} <${a.address}>`).join(' ');
-  const body = m.text ?? (m.html ? htmlToText(m.html) : '');
+  const people = [...m.from, ...m.to, ...m.cc, ...m.replyTo].map(a => (a.name ? `${a.name} <${a.address}>` : `<${a.address}>`)).join(' ');
+  // an empty text alternative beside the HTML (some clients send one) says nothing
+  const body = m.text?.trim() ? m.text : m.html ? htmlToText(m.html) : '';
   return cap(foldForSearch([m.subject ?? '', people, body].join('\n')));
 }
 
