@@ -26,7 +26,7 @@ const FOLDERS = ['INBOX', 'Archive'];
 // CRASH_SEED=<n> replays a run's kill times
 const SEED = Number(process.env.CRASH_SEED ?? Date.now() % 2_147_483_647);
 
-jest.setTimeout(240_000);
+const TEST_TIMEOUT_MS = 20 * 60_000;
 
 const USERS: Record<string, string> = { crash0: 'pw-crash0', crash1: 'pw-crash1', crash2: 'pw-crash2' };
 const TRANSFORM = require.resolve('@backstage/cli-node/config/nodeTransform.cjs');
@@ -63,7 +63,8 @@ function runWorker(input: SyncWorkerInput, kill?: Kill): Promise<WorkerRun> {
     let startedAt = 0;
     let exited = false;
     const armKill = async ({ afterMs, when }: Kill) => {
-      while (when && !exited && !(await when())) await new Promise(r => setTimeout(r, 100));
+      // a read refused while the child commits (SQLITE_BUSY) is just asked again
+      while (when && !exited && !(await when().catch(() => false))) await new Promise(r => setTimeout(r, 100));
       if (!exited && done === undefined) timer = setTimeout(() => child.kill('SIGKILL'), afterMs);
     };
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -176,156 +177,170 @@ if (dovecotMode() === 'fail') {
 const describeDovecot = dovecotMode() === 'run' ? describe : describe.skip;
 
 describeDovecot('crash safety of the IMAP sync (SIGKILL)', () => {
-  let server: DovecotServer;
   let nextUser = 0;
   const mailbox = crashMailbox(TOTAL);
-
-  beforeAll(async () => {
-    server = await DovecotServer.start(USERS);
-  });
+  // started by the first test that needs it: concurrent tests may begin before a beforeAll finished
+  let started: Promise<DovecotServer> | undefined;
+  const dovecot = () => (started ??= DovecotServer.start(USERS));
   afterAll(async () => {
-    await server?.stop();
+    await (await started)?.stop();
   });
 
-  describe.each(databases.eachSupportedId())('on %s', (databaseId: TestDatabaseId) => {
-    let knex: Knex;
-    let sqliteDir: string | undefined;
-
-    beforeEach(async () => {
-      if (databaseId === 'SQLITE_3') {
-        // a file, not the test databases' :memory:, so the child processes share it
-        sqliteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cocrm-crash-'));
-        knex = openDatabase({ client: 'better-sqlite3', filename: path.join(sqliteDir, 'mail.sqlite') });
-        await knex.migrate.latest({ directory: path.resolve(__dirname, '../../migrations') });
-      } else {
-        knex = await migratedDatabase(databaseId);
-      }
-    });
-    afterEach(async () => {
-      if (sqliteDir) {
+  /** A migrated database the child processes can open too: SQLite as a file (not the test databases' :memory:). */
+  async function sharedDatabase(databaseId: TestDatabaseId): Promise<{ knex: Knex; sqliteFile?: string; close(): Promise<void> }> {
+    if (databaseId !== 'SQLITE_3') return { knex: await migratedDatabase(databaseId), close: async () => undefined };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cocrm-crash-'));
+    const sqliteFile = path.join(dir, 'mail.sqlite');
+    const knex = openDatabase({ client: 'better-sqlite3', filename: sqliteFile });
+    await knex.migrate.latest({ directory: path.resolve(__dirname, '../../migrations') });
+    return {
+      knex,
+      sqliteFile,
+      close: async () => {
         await knex.destroy();
-        fs.rmSync(sqliteDir, { recursive: true, force: true });
-        sqliteDir = undefined;
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+
+  // both databases at once: each run mostly waits on its database and on Dovecot, so together they take little longer than one
+  it.concurrent.each(databases.eachSupportedId())(
+    `on %s: stores each of ${TOTAL} messages exactly once while the syncing process is killed at random points`,
+    async (databaseId: TestDatabaseId) => {
+      const db = await sharedDatabase(databaseId);
+      try {
+        await expect(crashScenario(databaseId, db.knex, db.sqliteFile)).resolves.toBeUndefined();
+      } finally {
+        await db.close();
       }
-    });
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-    it(`stores each of ${TOTAL} messages exactly once while the syncing process is killed at random points`, async () => {
-      const user = `crash${nextUser++}`;
-      const password = USERS[user];
-      const mailRoot = path.join(server.dir, 'mail');
-      fillMaildir(mailRoot, user, 'INBOX', mailbox.inbox);
-      fillMaildir(mailRoot, user, 'Archive', mailbox.archive, mailbox.inbox.length);
-      chownMail(mailRoot, user);
-      const snapshot = await serverSnapshot(server, user, password);
-      expect([...snapshot.values()].reduce((n, f) => n + f.keys.size, 0)).toBe(TOTAL);
-      const distinctKeys = new Set([...snapshot.values()].flatMap(f => [...f.keys.values()]));
+  async function crashScenario(databaseId: TestDatabaseId, knex: Knex, sqliteFile: string | undefined) {
+    const server = await dovecot();
+    const user = `crash${nextUser++}`;
+    const password = USERS[user];
+    const mailRoot = path.join(server.dir, 'mail');
+    fillMaildir(mailRoot, user, 'INBOX', mailbox.inbox);
+    fillMaildir(mailRoot, user, 'Archive', mailbox.archive, mailbox.inbox.length);
+    chownMail(mailRoot, user);
+    const snapshot = await serverSnapshot(server, user, password);
+    expect([...snapshot.values()].reduce((n, f) => n + f.keys.size, 0)).toBe(TOTAL);
+    const distinctKeys = new Set([...snapshot.values()].flatMap(f => [...f.keys.values()]));
 
-      const services = mail(knex);
-      const account = await connectAccount(services, server, user, password, FOLDERS);
-      const input: SyncWorkerInput = { database: describeDatabase(knex, sqliteDir && path.join(sqliteDir, 'mail.sqlite')), accountId: account.id, key: TEST_KEY, batchSize: 50 };
-      const rng = random(SEED + nextUser);
-      const context = `CRASH_SEED=${SEED} on ${databaseId}`;
+    const services = mail(knex);
+    const account = await connectAccount(services, server, user, password, FOLDERS);
+    const input: SyncWorkerInput = { database: describeDatabase(knex, sqliteFile), accountId: account.id, key: TEST_KEY, batchSize: 50 };
+    const rng = random(SEED + databases.eachSupportedId().flat().indexOf(databaseId));
+    const context = `CRASH_SEED=${SEED} on ${databaseId}`;
 
-      /** Kills at random moments, restarting each time, until a run completes. */
-      async function syncThroughKills(kills: number, truth: Snapshot, kill: () => Kill, probe?: () => Promise<boolean>) {
-        const log: Array<{ afterMs: number; copies: number; messages: number; pending: number; probe?: boolean }> = [];
-        for (let attempt = 0; ; attempt++) {
-          if (attempt > kills + 20) throw new Error(`${context}: no run completed after ${attempt} starts`);
-          const run = await runWorker(input, log.length < kills ? kill() : undefined);
-          if (run.outcome === 'failed') throw new Error(`${context}: sync process failed: ${run.stderr}`);
-          if (run.outcome === 'done') return { log, output: run.output };
-          const now = await progress(knex);
-          log.push({ afterMs: run.afterMs, ...now, ...(probe ? { probe: await probe() } : {}) });
-          await expectCursorCoversExactly(knex, account.id, truth, `${context}, after kill ${log.length} at ${run.afterMs} ms`);
-        }
+    /** Kills at random moments, restarting each time, until a run completes. */
+    async function syncThroughKills(kills: number, truth: Snapshot, kill: () => Kill, probe?: () => Promise<boolean>) {
+      const log: Array<{ afterMs: number; copies: number; messages: number; pending: number; probe?: boolean }> = [];
+      for (let attempt = 0; ; attempt++) {
+        if (attempt > kills + 20) throw new Error(`${context}: no run completed after ${attempt} starts`);
+        const run = await runWorker(input, log.length < kills ? kill() : undefined);
+        if (run.outcome === 'failed') throw new Error(`${context}: sync process failed: ${run.stderr}`);
+        if (run.outcome === 'done') return { log, output: run.output };
+        const now = await progress(knex);
+        log.push({ afterMs: run.afterMs, ...now, ...(probe ? { probe: await probe() } : {}) });
+        await expectCursorCoversExactly(knex, account.id, truth, `${context}, after kill ${log.length} at ${run.afterMs} ms`);
       }
+    }
 
-      const t0 = Date.now();
-      const { log } = await syncThroughKills(KILLS, snapshot, () => ({ afterMs: Math.round(300 + rng() * 2700) }));
-      const tSync = Date.now() - t0;
-      // every kill hit an unfinished sync (the process never printed `done`), and each restart got further
-      expect(log.length).toBeGreaterThanOrEqual(3);
-      for (let i = 1; i < log.length; i++) expect(log[i].copies).toBeGreaterThanOrEqual(log[i - 1].copies);
-      expect(log[log.length - 1].copies).toBeLessThan(TOTAL);
-
-      // a final run after the completed one: nothing new, nothing pending
-      const final = await runWorker(input);
-      if (final.outcome !== 'done') throw new Error(`${context}: the final run did not complete: ${JSON.stringify(final)}`);
-      expect(final.output.result.folders.map(f => [f.added, f.deleted])).toEqual([
-        [0, 0],
-        [0, 0],
-      ]);
-
-      await expectCursorCoversExactly(knex, account.id, snapshot, `${context}, at the end`);
-      const state = await storeState(knex, account.id);
-      for (const [folderPath, truth] of snapshot) expect({ folderPath, lastUid: state.get(folderPath)!.lastUid }).toEqual({ folderPath, lastUid: Math.max(...truth.keys.keys()) });
-
-      // every server copy once: unique (folder, UIDVALIDITY, UID), as many as the server holds
-      const copies = await knex('mail_copies').where({ account_id: account.id }).select('folder_id', 'uid_validity', 'uid', 'deleted_at');
-      expect(copies).toHaveLength(TOTAL);
-      expect(copies.filter(c => c.deleted_at !== null)).toHaveLength(0);
-      expect(new Set(copies.map(c => `${c.folder_id}/${c.uid_validity}/${c.uid}`)).size).toBe(TOTAL);
-      // every logical message once: one row per distinct key on the server, none extra
-      const messages = await knex('mail_messages').select('id', 'message_key', 'parse_status', 'parse_error');
-      expect(messages).toHaveLength(distinctKeys.size);
-      expect(new Set(messages.map(m => m.message_key))).toEqual(distinctKeys);
-      expect(distinctKeys.size).toBeLessThan(TOTAL); // the Archive's copies of INBOX mail are the same logical messages
-
-      // nothing pending; the header bombs (and only they) failed, with the parser's reason
-      const byStatus = (s: string) => messages.filter(m => m.parse_status === s);
-      expect(byStatus('pending')).toHaveLength(0);
-      const bombKeys = new Set(mailbox.headerBombs.map(n => `m:bomb-${n}@spam.example`));
-      expect(new Set(byStatus('failed').map(m => m.message_key))).toEqual(bombKeys);
-      for (const m of byStatus('failed')) expect(m.parse_error).toMatch(/Max header size/);
-      expect(byStatus('parsed')).toHaveLength(distinctKeys.size - bombKeys.size);
-      const syncState = await services.sync.syncState(account.id);
-      expect(syncState.counts).toMatchObject({ messages: distinctKeys.size, parsed: distinctKeys.size - bombKeys.size, failed: bombKeys.size, pending: 0, deleted: 0 });
-      expect(syncState.failures).toHaveLength(bombKeys.size);
-      expect(syncState.lastError).toBeNull();
-
-      // the after-parse pipeline caught up too: a kill between parse and hook left nothing unindexed or unrouted
-      const { hooks } = final.output;
-      const parsedRows = await knex('mail_messages').where({ parse_status: 'parsed' }).select('route_status', 'search_text');
-      expect(hooks).toContain('routing');
-      expect({
-        unrouted: parsedRows.filter(m => m.route_status !== 'routed').length,
-        // the search hook is webmail's; until it is registered there is nothing to index
-        unindexed: hooks.includes('search') ? parsedRows.filter(m => m.search_text === null).length : 0,
-      }).toEqual({ unrouted: 0, unindexed: 0 });
-
-      // Chinese charsets survived the crashes (raw 8-bit GBK header, GBK body, Big5)
-      const subject = async (key: string) => (await knex('mail_messages').where({ message_key: key }).first('subject', 'text_body')) as { subject: string; text_body: string };
-      expect(await subject('m:special-113@customer.example')).toMatchObject({ subject: '镕铭科技合同续签', text_body: expect.stringContaining('合同将于下月到期') });
-      expect(await subject('m:special-313@customer.example')).toMatchObject({ subject: '发票已寄出' });
-      expect(await subject('m:special-213@customer.example')).toMatchObject({ subject: '臺灣分公司訂單' });
-
-      // UIDVALIDITY change of the Archive (forced with doveadm), killed once during the full resync
-      const archive = snapshot.get('Archive')!;
-      const before = state.get('Archive')!.copies;
-      const newValidity = Number(archive.uidValidity) + 1000;
-      server.setUidValidity(user, 'Archive', newValidity);
-      const resyncSnapshot = await serverSnapshot(server, user, password);
-      expect(resyncSnapshot.get('Archive')!.uidValidity).toBe(String(newValidity));
-      // killed at a random moment once the re-import of the Archive is under way
-      const archiveFolder = await knex('mail_folders').where({ account_id: account.id, path: 'Archive' }).first('id');
-      const resyncing = async () => {
-        const f = await knex('mail_folders').where({ id: archiveFolder.id }).first('resync_from_uid_validity', 'last_uid');
-        return !!f.resync_from_uid_validity && Number(f.last_uid) > 0;
-      };
-      const resync = await syncThroughKills(1, resyncSnapshot, () => ({ when: resyncing, afterMs: Math.round(rng() * 1500) }), resyncing);
-      // the kill hit the resync half-way (probe: still resyncing afterwards), no copy went missing or doubled meanwhile
-      expect(resync.log).toEqual([expect.objectContaining({ copies: TOTAL, probe: true })]);
-      expect(resync.output.result.folders[1]).toMatchObject({ path: 'Archive', fullResync: true });
-      await expectCursorCoversExactly(knex, account.id, resyncSnapshot, `${context}, after the resync`);
-      const after = (await storeState(knex, account.id)).get('Archive')!;
-      // eslint-disable-next-line no-console
-      console.log(JSON.stringify({ context, tSync, log, resync: resync.log, total: Date.now() - t0 }));
-      expect(after.resyncFrom).toBeNull();
-      expect(after.copies.every(c => c.uidValidity === String(newValidity))).toBe(true);
-      // the same copy rows re-keyed, none doubled, no new logical message
-      expect(after.copies.map(c => c.copyId).sort()).toEqual(before.map(c => c.copyId).sort());
-      expect(Number((await knex('mail_copies').where({ account_id: account.id }).count('* as n').first())?.n)).toBe(TOTAL);
-      expect(Number((await knex('mail_messages').count('* as n').first())?.n)).toBe(distinctKeys.size);
+    const t0 = Date.now();
+    // kill points spread over the whole sync whatever its speed: kill i comes a random 0–400 ms after the
+    // store first holds a random number of copies (sorted, so each restart has work left to be killed in)
+    const targets = Array.from({ length: KILLS }, () => Math.round(100 + rng() * (TOTAL - 200))).sort((a, b) => a - b);
+    const storedCopies = async () => Number((await knex('mail_copies').where({ account_id: account.id }).count('* as n').first())?.n ?? 0);
+    let killIndex = 0;
+    const { log } = await syncThroughKills(KILLS, snapshot, () => {
+      const target = targets[killIndex++];
+      return { when: async () => (await storedCopies()) >= target, afterMs: Math.round(rng() * 400) };
     });
-  });
+    const tSync = Date.now() - t0;
+    // every kill hit an unfinished run (the process never printed `done`), each restart got further
+    expect(log.length).toBe(KILLS);
+    for (let i = 0; i < log.length; i++) expect(log[i].copies).toBeGreaterThanOrEqual(targets[i]);
+
+    // a final run after the completed one: nothing new, nothing pending
+    const final = await runWorker(input);
+    if (final.outcome !== 'done') throw new Error(`${context}: the final run did not complete: ${JSON.stringify(final)}`);
+    expect(final.output.result.folders.map(f => [f.added, f.deleted])).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
+
+    await expectCursorCoversExactly(knex, account.id, snapshot, `${context}, at the end`);
+    const state = await storeState(knex, account.id);
+    for (const [folderPath, truth] of snapshot) expect({ folderPath, lastUid: state.get(folderPath)!.lastUid }).toEqual({ folderPath, lastUid: Math.max(...truth.keys.keys()) });
+
+    // every server copy once: unique (folder, UIDVALIDITY, UID), as many as the server holds
+    const copies = await knex('mail_copies').where({ account_id: account.id }).select('folder_id', 'uid_validity', 'uid', 'deleted_at');
+    expect(copies).toHaveLength(TOTAL);
+    expect(copies.filter(c => c.deleted_at !== null)).toHaveLength(0);
+    expect(new Set(copies.map(c => `${c.folder_id}/${c.uid_validity}/${c.uid}`)).size).toBe(TOTAL);
+    // every logical message once: one row per distinct key on the server, none extra
+    const messages = await knex('mail_messages').select('id', 'message_key', 'parse_status', 'parse_error');
+    expect(messages).toHaveLength(distinctKeys.size);
+    expect(new Set(messages.map(m => m.message_key))).toEqual(distinctKeys);
+    expect(distinctKeys.size).toBeLessThan(TOTAL); // the Archive's copies of INBOX mail are the same logical messages
+
+    // nothing pending; the header bombs (and only they) failed, with the parser's reason
+    const byStatus = (s: string) => messages.filter(m => m.parse_status === s);
+    expect(byStatus('pending')).toHaveLength(0);
+    const bombKeys = new Set(mailbox.headerBombs.map(n => `m:bomb-${n}@spam.example`));
+    expect(new Set(byStatus('failed').map(m => m.message_key))).toEqual(bombKeys);
+    for (const m of byStatus('failed')) expect(m.parse_error).toMatch(/Max header size/);
+    expect(byStatus('parsed')).toHaveLength(distinctKeys.size - bombKeys.size);
+    const syncState = await services.sync.syncState(account.id);
+    expect(syncState.counts).toMatchObject({ messages: distinctKeys.size, parsed: distinctKeys.size - bombKeys.size, failed: bombKeys.size, pending: 0, deleted: 0 });
+    expect(syncState.failures).toHaveLength(bombKeys.size);
+    expect(syncState.lastError).toBeNull();
+
+    // the after-parse pipeline caught up too: a kill between parse and hook left nothing unindexed or unrouted
+    const { hooks } = final.output;
+    const parsedRows = await knex('mail_messages').where({ parse_status: 'parsed' }).select('route_status', 'search_text');
+    expect(hooks).toContain('routing');
+    expect({
+      unrouted: parsedRows.filter(m => m.route_status !== 'routed').length,
+      // the search hook is webmail's; until it is registered there is nothing to index
+      unindexed: hooks.includes('search') ? parsedRows.filter(m => m.search_text === null).length : 0,
+    }).toEqual({ unrouted: 0, unindexed: 0 });
+
+    // Chinese charsets survived the crashes (raw 8-bit GBK header, GBK body, Big5)
+    const subject = async (key: string) => (await knex('mail_messages').where({ message_key: key }).first('subject', 'text_body')) as { subject: string; text_body: string };
+    expect(await subject('m:special-113@customer.example')).toMatchObject({ subject: '镕铭科技合同续签', text_body: expect.stringContaining('合同将于下月到期') });
+    expect(await subject('m:special-313@customer.example')).toMatchObject({ subject: '发票已寄出' });
+    expect(await subject('m:special-213@customer.example')).toMatchObject({ subject: '臺灣分公司訂單' });
+
+    // UIDVALIDITY change of the Archive (forced with doveadm), killed once during the full resync
+    const archive = snapshot.get('Archive')!;
+    const before = state.get('Archive')!.copies;
+    const newValidity = Number(archive.uidValidity) + 1000;
+    server.setUidValidity(user, 'Archive', newValidity);
+    const resyncSnapshot = await serverSnapshot(server, user, password);
+    expect(resyncSnapshot.get('Archive')!.uidValidity).toBe(String(newValidity));
+    // killed at a random moment once the re-import of the Archive is under way
+    const archiveFolder = await knex('mail_folders').where({ account_id: account.id, path: 'Archive' }).first('id');
+    const resyncing = async () => {
+      const f = await knex('mail_folders').where({ id: archiveFolder.id }).first('resync_from_uid_validity', 'last_uid');
+      return !!f.resync_from_uid_validity && Number(f.last_uid) > 0;
+    };
+    const resync = await syncThroughKills(1, resyncSnapshot, () => ({ when: resyncing, afterMs: Math.round(rng() * 1500) }), resyncing);
+    // the kill hit the resync half-way (probe: still resyncing afterwards), no copy went missing or doubled meanwhile
+    expect(resync.log).toEqual([expect.objectContaining({ copies: TOTAL, probe: true })]);
+    expect(resync.output.result.folders[1]).toMatchObject({ path: 'Archive', fullResync: true });
+    await expectCursorCoversExactly(knex, account.id, resyncSnapshot, `${context}, after the resync`);
+    const after = (await storeState(knex, account.id)).get('Archive')!;
+    // eslint-disable-next-line no-console
+    console.log(JSON.stringify({ context, tSync, log, resync: resync.log, total: Date.now() - t0 }));
+    expect(after.resyncFrom).toBeNull();
+    expect(after.copies.every(c => c.uidValidity === String(newValidity))).toBe(true);
+    // the same copy rows re-keyed, none doubled, no new logical message
+    expect(after.copies.map(c => c.copyId).sort()).toEqual(before.map(c => c.copyId).sort());
+    expect(Number((await knex('mail_copies').where({ account_id: account.id }).count('* as n').first())?.n)).toBe(TOTAL);
+    expect(Number((await knex('mail_messages').count('* as n').first())?.n)).toBe(distinctKeys.size);
+  }
 });
