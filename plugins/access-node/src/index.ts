@@ -4,3 +4,4 @@ export * from './AccessClient';
 export * from './httpHandoverProvider';
 export * from './auditWorkbook';
 export * from './database';
+export * from './fileTypes';

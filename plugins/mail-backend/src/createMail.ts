@@ -15,7 +15,7 @@ import { AccountService } from './service/AccountService';
 import { ImapClientFactory, defaultImapClientFactory } from './service/imapClient';
 import { PasswordCipher } from './service/PasswordCipher';
 import { SyncOptions, SyncService } from './service/SyncService';
-import { MailboxAccess, OrgSource } from './service/MailboxAccess';
+import { MailboxAccess, OrgSource, orgSourceFromCatalog } from './service/MailboxAccess';
 import type { ParsedMessageHook } from './service/hooks';
 import { installRouting } from './routing';
 import { installCompose } from './compose';
@@ -68,7 +68,7 @@ export function createMail(env: MailEnvironment): MailServices {
   const messages = new MessageStore(env.knex, raw);
   const hooks: ParsedMessageHook[] = [];
   const runner = new SyncRunner(env.knex, env.logger);
-  const access = new MailboxAccess({ knex: env.knex, permissions: env.permissions, org: env.org ?? OrgSource.fromCatalog(env), config: env.config });
+  const access = new MailboxAccess({ knex: env.knex, permissions: env.permissions, org: env.org ?? orgSourceFromCatalog(env), config: env.config });
   const mail: MailServices = {
     env,
     accounts: new AccountService(accountStore, env.cipher, access, {

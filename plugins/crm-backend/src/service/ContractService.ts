@@ -32,7 +32,7 @@ import { CallerFields, FieldRules } from './FieldRules';
 import { RequestContext } from './RequestContext';
 import { UserDirectory } from './UserDirectory';
 import { formatNumber, nextSequenceValue } from './sequences';
-import { cleanFileName, sniffContentType } from './fileTypes';
+import { cleanFileName, sniffContentType } from '@cocrm/plugin-access-node';
 
 type ListQuery = Required<Pick<ContractListQuery, 'page' | 'pageSize' | 'sort' | 'order'>> & ContractListQuery;
 

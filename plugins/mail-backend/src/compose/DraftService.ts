@@ -25,7 +25,7 @@ import { prefill } from './prefill';
 import type { SourceMessage } from './prefill';
 import type { SendingAccounts } from './SendingAccounts';
 // the suite's one sniffer (the CRM's rules), shared with the webmail's downloads
-import { sniffContentType } from '../webmail/sniffContentType';
+import { sniffContentType } from '@cocrm/plugin-access-node';
 import { readSourceAttachments } from './sourceAttachments';
 
 /** Who may send from and read which mailbox (MailboxAccess): all compose needs of it. */

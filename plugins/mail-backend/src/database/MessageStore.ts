@@ -5,6 +5,7 @@ import type { MailCopy, MailFolderState, MailMessage, MailSyncFailure, ParseStat
 import type { ParsedMail } from '../mime/MessageParser';
 import { messageIdHeader, messageKey, rawRef } from '../mime/messageKey';
 import type { RawStore } from './RawStore';
+import { withPendingFlags } from '../webmail/FlagChanges';
 
 /** A folder's cursor as the sync reads it. */
 export interface FolderCursor {
@@ -173,7 +174,9 @@ export class MessageStore {
   }
 
   /** Flag changes and server-side deletions, reflected on the copies of one folder. */
-  async applyChanges(folderId: string, uidValidity: string, flags: Map<number, string[]>, deletedUids: number[]): Promise<{ flagsUpdated: number; deleted: number }> {
+  async applyChanges(folderId: string, uidValidity: string, serverFlags: Map<number, string[]>, deletedUids: number[]): Promise<{ flagsUpdated: number; deleted: number }> {
+    // a change the reader made that is not on the server yet wins over the server's older flags
+    const flags = await withPendingFlags(this.knex, folderId, uidValidity, serverFlags);
     return this.knex.transaction(async trx => {
       let flagsUpdated = 0;
       for (const [uid, list] of flags) {

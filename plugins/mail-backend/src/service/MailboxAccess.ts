@@ -18,12 +18,15 @@ export interface OrgSource {
   snapshot(): Promise<Pick<OrgSnapshot, 'users' | 'departments'>>;
 }
 
-export const OrgSource = {
-  fromCatalog(env: { catalog?: Pick<CatalogService, 'getEntities'>; auth?: AuthService; logger: { debug(m: string): void; warn(m: string): void } }): OrgSource {
-    if (!env.catalog || !env.auth) return { snapshot: async () => ({ users: new Map(), departments: new Map() }) };
-    return new OrgDirectory(env.catalog, env.auth, env.logger);
-  },
-};
+/** The org from the catalog (cached briefly by OrgDirectory); empty without a catalog (tests of single services). */
+export function orgSourceFromCatalog(env: {
+  catalog?: Pick<CatalogService, 'getEntities'>;
+  auth?: AuthService;
+  logger: { debug(m: string): void; warn(m: string): void };
+}): OrgSource {
+  if (!env.catalog || !env.auth) return { snapshot: async () => ({ users: new Map(), departments: new Map() }) };
+  return new OrgDirectory(env.catalog, env.auth, env.logger);
+}
 
 const transform = createConditionTransformer(mailboxRuleset);
 

@@ -49,10 +49,11 @@ describe.each(databases.eachSupportedId())('search indexer on %s', (databaseId: 
     expect(row.search_text).toContain('旧邮件 3\n张伟 <zhangwei@customer.example> <sunli@corp.example>\n');
     expect(row.search_text).toContain('合同第3版');
     expect((await knex('mail_messages').where({ id: ids[6] }).first('search_text')).search_text).toBeNull();
-    if (databaseId.startsWith('POSTGRES')) {
-      const { search_bigrams: grams } = await knex('mail_messages').where({ id: ids[3] }).first('search_bigrams');
-      expect(grams).toEqual(expect.arrayContaining(['合同', '旧邮', 'zh']));
-    }
+    // PostgreSQL also keeps the bigrams its index answers two-character queries from; SQLite has no such column
+    const pg = databaseId.startsWith('POSTGRES');
+    const grams = pg ? (await knex('mail_messages').where({ id: ids[3] }).first('search_bigrams')).search_bigrams : null;
+    const wanted = ['合同', '旧邮', 'zh'];
+    expect(pg ? wanted.filter(g => (grams as string[]).includes(g)) : grams).toEqual(pg ? wanted : null);
 
     // the scheduler's job runs until nothing is left
     await knex('mail_messages').update({ search_text: null });

@@ -18,10 +18,9 @@ import { MailError } from '../errors';
 import { FlagChange, FlagChanges } from './FlagChanges';
 import { FLAGGED, SEEN, SEEN_LIKE, hasFlag } from './flagsJson';
 import { SPECIAL_ORDER, folderName, specialUseOf } from './folders';
-import { htmlToText } from './htmlText';
 import { CopyRow, MESSAGE_COLUMNS, MessageRow, isEmbedded, jsonList, toMessageView } from './messageViews';
 import type { RemoteImageSenders } from './RemoteImageSenders';
-import { foldForSearch, queryBigrams } from './searchText';
+import { bodyText, foldForSearch, queryBigrams } from './searchText';
 import { threadCustomers, threadLinks } from './threadLinks';
 
 /** Who is reading: their mailboxes as a subquery, so every filter stays in SQL. */
@@ -46,7 +45,7 @@ const isPg = (knex: Knex) => knex.client.config.client === 'pg';
 const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
 function snippetOf(text: string | null, html: string | null): string | null {
-  const source = text?.trim() ? text : html ? htmlToText(html) : null;
+  const source = bodyText(text, html);
   if (!source) return null;
   const flat = source.replace(/\s+/g, ' ').trim();
   return flat ? flat.slice(0, SNIPPET) : null;

@@ -9,7 +9,7 @@ import { MailError } from '../errors';
 import { repairCharsets } from '../mime/charsetRepair';
 import { OpenedAttachment, openAttachment } from './attachmentStream';
 import { openRaw } from './rawStream';
-import { sniffContentType } from './sniffContentType';
+import { sniffContentType } from '@cocrm/plugin-access-node';
 
 /** What the sniffer looks at: enough for every magic number and the text check. */
 const SNIFF_BYTES = 8192;

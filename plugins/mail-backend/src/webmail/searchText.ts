@@ -30,9 +30,13 @@ export interface SearchSource {
 /** Lower-cased subject, participants (names and addresses) and body text, capped. */
 export function buildSearchText(m: SearchSource): string {
   const people = [...m.from, ...m.to, ...m.cc, ...m.replyTo].map(a => (a.name ? `${a.name} <${a.address}>` : `<${a.address}>`)).join(' ');
-  // an empty text alternative beside the HTML (some clients send one) says nothing
-  const body = m.text?.trim() ? m.text : m.html ? htmlToText(m.html) : '';
-  return cap(foldForSearch([m.subject ?? '', people, body].join('\n')));
+  return cap(foldForSearch([m.subject ?? '', people, bodyText(m.text, m.html) ?? ''].join('\n')));
+}
+
+/** The readable body: the text part, or the HTML as text when the text alternative is missing or empty (some clients send an empty one). */
+export function bodyText(text: string | null, html: string | null): string | null {
+  if (text?.trim()) return text;
+  return html ? htmlToText(html) : null;
 }
 
 const WORD = /[\p{L}\p{N}]/u;

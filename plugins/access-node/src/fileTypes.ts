@@ -1,5 +1,5 @@
 /*
- * What an uploaded file is, decided from its bytes: the uploader's claimed
+ * What a file is, decided from its bytes (CRM attachments, mail attachments and uploads): the sender's claimed
  * type is never stored or served back, so an HTML page uploaded as "image/png"
  * stays a download. Office formats are containers (ZIP, OLE2) whose magic
  * bytes say only "container"; the file name's extension then names which
