@@ -16,3 +16,4 @@ export { SuiteApiError, SuiteHttp, toQueryString, filenameFromDisposition, XLSX_
 export type { SuiteErrorBody, SuiteHttpOptions, SuiteRequestOptions, SuiteDownload, QueryValue } from './http';
 export { UserPicker, UserMultiPicker, DepartmentMultiPicker, refName } from './orgPickers';
 export type { OrgPickerData, OrgPickerUser, OrgPickerDepartment, OrgPickerProps } from './orgPickers';
+export * from './useLeaveGuard';

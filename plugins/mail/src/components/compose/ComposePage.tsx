@@ -18,7 +18,7 @@ import DeleteOutlineIcon from '@mui/icons-material/DeleteOutline';
 import SaveIcon from '@mui/icons-material/SaveOutlined';
 import SendIcon from '@mui/icons-material/Send';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { useLoad, useNotify } from '@cocrm/suite-react';
+import { useLeaveGuard, useLoad, useNotify } from '@cocrm/suite-react';
 import { MailApiError, mailApiRef } from '../../api/MailClient';
 import type { Draft, DraftAttachment, MailAddress } from '../../api/types';
 import { useMailLinks } from '../../routes';
@@ -27,7 +27,7 @@ import { ApiErrorAlert, ConfirmDialog, ErrorState, LoadingState, apiFieldErrors 
 import { formatTime } from '../common/format';
 import { MailMessageKey, useMailT } from '../common/i18n';
 import { useMailboxes } from '../common/mailboxes';
-import { useLeaveGuard } from '../common/useLeaveGuard';
+
 import type { ComposeReturn } from '../common/useStartCompose';
 import { AddressField } from './AddressField';
 import { MAX_ATTACHMENT_BYTES } from '@cocrm/plugin-mail-common';

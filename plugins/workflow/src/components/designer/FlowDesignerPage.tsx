@@ -17,7 +17,7 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import { workflowFlowUpdatePermission } from '@cocrm/plugin-workflow-common';
 import type { DocumentTypeSpec, FlowDefinition } from '@cocrm/plugin-workflow-common';
-import { ApiErrorAlert, ConfirmDialog, ErrorState, LoadingState, useLoad, useNotify } from '@cocrm/suite-react';
+import { ApiErrorAlert, ConfirmDialog, ErrorState, LoadingState, useLeaveGuard, useLoad, useNotify } from '@cocrm/suite-react';
 import { WorkflowApiError, workflowApiRef } from '../../api/WorkflowClient';
 import type { FlowWithCurrent } from '../../api/types';
 import { useWorkflowLinks } from '../../routes';
@@ -29,7 +29,6 @@ import { DesignerProblem, draftProblems, fromDefinitionProblems } from './proble
 import { ProblemsPanel } from './ProblemsPanel';
 import { sameDefinition } from './tree';
 import { useDesignerDirectory } from './useDesignerDirectory';
-import { useLeaveGuard } from './useLeaveGuard';
 import { VersionsPanel } from './VersionsPanel';
 
 type TabKey = 'design' | 'versions';

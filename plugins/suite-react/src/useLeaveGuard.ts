@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 
 /**
- * Keeps unsaved changes from being lost: the browser asks before the tab
+ * Keeps unsaved (or unpublished) changes from being lost: the browser asks before the tab
  * closes or reloads, and in-app links (sidebar, breadcrumbs, the back link)
  * ask through the page's own dialog. The app runs a plain BrowserRouter, where
  * react-router's useBlocker is not available, so links are caught at the
@@ -29,16 +29,7 @@ export function useLeaveGuard(active: boolean) {
   useEffect(() => {
     if (!active) return undefined;
     const onClick = (e: MouseEvent) => {
-      if (
-        !activeRef.current ||
-        e.defaultPrevented ||
-        e.button !== 0 ||
-        e.metaKey ||
-        e.ctrlKey ||
-        e.shiftKey ||
-        e.altKey
-      )
-        return;
+      if (!activeRef.current || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
       const anchor = (e.target as Element | null)?.closest?.('a[href]') as HTMLAnchorElement | null;
       if (!anchor || (anchor.target && anchor.target !== '_self') || anchor.hasAttribute('download')) return;
       const url = new URL(anchor.href, window.location.href);
