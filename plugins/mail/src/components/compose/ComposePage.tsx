@@ -27,7 +27,6 @@ import { ApiErrorAlert, ConfirmDialog, ErrorState, LoadingState, apiFieldErrors 
 import { formatTime } from '../common/format';
 import { MailMessageKey, useMailT } from '../common/i18n';
 import { useMailboxes } from '../common/mailboxes';
-
 import type { ComposeReturn } from '../common/useStartCompose';
 import { AddressField } from './AddressField';
 import { MAX_ATTACHMENT_BYTES } from '@cocrm/plugin-mail-common';
