@@ -5,3 +5,4 @@ export * from './httpHandoverProvider';
 export * from './auditWorkbook';
 export * from './database';
 export * from './fileTypes';
+export * from './scopeFilter';

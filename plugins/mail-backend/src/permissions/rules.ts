@@ -1,19 +1,12 @@
-import { Knex } from 'knex';
 import { z } from 'zod';
-import type { PermissionCriteria } from '@backstage/plugin-permission-common';
 import type { PermissionResourceRef, PermissionRuleset } from '@backstage/plugin-permission-node';
-import {
-  createPermissionResourceRef,
-  createPermissionRule,
-  isAndCriteria,
-  isNotCriteria,
-  isOrCriteria,
-} from '@backstage/plugin-permission-node';
+import { createPermissionResourceRef, createPermissionRule } from '@backstage/plugin-permission-node';
+import type { ScopeQuery } from '@cocrm/plugin-access-node';
 import { SUITE_RULES } from '@cocrm/plugin-access-common';
 import { MAIL_ACCOUNT_MODEL, MAIL_MESSAGE_MODEL } from '@cocrm/plugin-mail-common';
 
-/** What the suite's rules become before they become SQL: the mailbox's owner, and the owner's department when connected. */
-export type MailboxQuery = { kind: 'isOwner'; userRefs: string[] } | { kind: 'inDepartment'; departmentRefs: string[] };
+/** What the suite's rules become before they become SQL (whereInScope of access-node): the mailbox's owner, and the owner's department when connected. */
+export type MailboxQuery = ScopeQuery;
 
 /** What the permission framework sees of a mailbox (and of a message: the mailboxes holding it) in memory. */
 export interface MailboxResource {
@@ -63,26 +56,3 @@ export const mailboxRuleset: PermissionRuleset<MailboxResource, MailboxQuery, 'm
     return rule;
   },
 };
-
-/** Adds a data-scope filter on mailboxes aliased `alias` (columns owner, owner_department). */
-export function whereMailboxInScope(qb: Knex.QueryBuilder, criteria: PermissionCriteria<MailboxQuery>, alias: string): void {
-  if (isAndCriteria(criteria)) {
-    if (criteria.allOf.length === 0) return;
-    for (const c of criteria.allOf) qb.andWhere(b => whereMailboxInScope(b, c, alias));
-  } else if (isOrCriteria(criteria)) {
-    if (criteria.anyOf.length === 0) {
-      qb.whereRaw('1 = 0');
-      return;
-    }
-    for (const c of criteria.anyOf) qb.orWhere(b => whereMailboxInScope(b, c, alias));
-  } else if (isNotCriteria(criteria)) {
-    qb.whereNot(b => whereMailboxInScope(b, criteria.not, alias));
-  } else if (criteria.kind === 'isOwner') {
-    if (criteria.userRefs.length === 0) qb.whereRaw('1 = 0');
-    else qb.whereIn(`${alias}.owner`, criteria.userRefs);
-  } else if (criteria.departmentRefs.length === 0) {
-    qb.whereRaw('1 = 0');
-  } else {
-    qb.whereIn(`${alias}.owner_department`, criteria.departmentRefs);
-  }
-}

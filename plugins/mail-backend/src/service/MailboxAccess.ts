@@ -8,10 +8,10 @@ import type {
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createConditionTransformer } from '@backstage/plugin-permission-node';
-import { OrgDirectory, OrgSnapshot, ancestorsOf } from '@cocrm/plugin-access-node';
+import { OrgDirectory, OrgSnapshot, ancestorsOf, whereInScope } from '@cocrm/plugin-access-node';
 import { mailAccountReadPermission, mailMessageReadPermission } from '@cocrm/plugin-mail-common';
 import { MailError } from '../errors';
-import { mailboxRuleset, whereMailboxInScope } from '../permissions/rules';
+import { mailboxRuleset } from '../permissions/rules';
 
 /** The org as mail needs it: who is in which department, and colleagues' addresses. */
 export interface OrgSource {
@@ -115,7 +115,7 @@ export class MailboxAccess {
       if (decision?.result === AuthorizeResult.ALLOW) b.orWhereRaw('1 = 1');
       else if (decision?.result === AuthorizeResult.CONDITIONAL) {
         const criteria = transform(decision.conditions);
-        b.orWhere(s => whereMailboxInScope(s, criteria, 'ma'));
+        b.orWhere(s => whereInScope(s, criteria, { owner: 'ma.owner', department: 'ma.owner_department' }));
       }
     });
     return { clone: () => qb.clone() };

@@ -15,7 +15,7 @@ import type {
   TaskListItem,
 } from '@cocrm/plugin-workflow-common';
 import { InstanceRow, TaskRow, instanceFromRow, taskFromRow } from './rows';
-import { InstanceScope, ScopedInstances, whereInScope } from '../service/InstanceAccess';
+import { InstanceScope, ScopedInstances, whereInstanceInScope } from '../service/InstanceAccess';
 
 /** What every list filters on (the instance's fields; `from`/`to` = when it was submitted). */
 type InstanceFilters = Pick<InboxQuery, 'q' | 'documentType' | 'status' | 'from' | 'to'>;
@@ -203,7 +203,7 @@ export class ListStore implements ScopedInstances {
               .where(p => p.where('pt.assignee', userRef).orWhere('pt.on_behalf_of', userRef)),
           )
           .orWhereExists(this.db('workflow_cc as pc').select(this.db.raw('1')).whereRaw('pc.instance_id = i.id').where('pc.user_ref', userRef));
-        if (scope.kind === 'filter') b.orWhere(s => whereInScope(s, scope.criteria, 'i'));
+        if (scope.kind === 'filter') b.orWhere(s => whereInstanceInScope(s, scope.criteria, 'i'));
       });
     });
   }
@@ -305,7 +305,7 @@ export class ListStore implements ScopedInstances {
   async inScope(instanceId: string, scope: InstanceScope): Promise<boolean> {
     if (scope.kind === 'none') return false;
     const qb = this.db('workflow_instances as i').where('i.id', instanceId);
-    if (scope.kind === 'filter') qb.where(b => whereInScope(b, scope.criteria, 'i'));
+    if (scope.kind === 'filter') qb.where(b => whereInstanceInScope(b, scope.criteria, 'i'));
     return !!(await qb.first('i.id'));
   }
 }

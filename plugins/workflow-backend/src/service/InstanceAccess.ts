@@ -3,19 +3,13 @@ import { z } from 'zod';
 import { BackstageCredentials, PermissionsRegistryService, PermissionsService } from '@backstage/backend-plugin-api';
 import { AuthorizeResult, PermissionCriteria, isResourcePermission } from '@backstage/plugin-permission-common';
 import type { PermissionRuleset } from '@backstage/plugin-permission-node';
-import {
-  createConditionTransformer,
-  createPermissionResourceRef,
-  createPermissionRule,
-  isAndCriteria,
-  isNotCriteria,
-  isOrCriteria,
-} from '@backstage/plugin-permission-node';
+import { createConditionTransformer, createPermissionResourceRef, createPermissionRule } from '@backstage/plugin-permission-node';
+import { ScopeQuery, whereInScope } from '@cocrm/plugin-access-node';
 import { SUITE_RULES } from '@cocrm/plugin-access-common';
 import { WORKFLOW_INSTANCE_MODEL, workflowInstanceReadPermission, workflowPermissions } from '@cocrm/plugin-workflow-common';
 
 /** What the suite's rules become before they become SQL: applicant = owner, the document's department = department. */
-export type InstanceQuery = { kind: 'isOwner'; userRefs: string[] } | { kind: 'inDepartment'; departmentRefs: string[] };
+export type InstanceQuery = ScopeQuery;
 
 /** What the permission framework sees of an instance when it applies a rule in memory. */
 export interface InstanceResource {
@@ -76,30 +70,9 @@ export function registerWorkflowPermissions(registry: PermissionsRegistryService
 /** Which instances beyond their own a caller may read. */
 export type InstanceScope = { kind: 'all' } | { kind: 'none' } | { kind: 'filter'; criteria: PermissionCriteria<InstanceQuery> };
 
-/**
- * Adds a data-scope filter on the instances aliased `alias` — the one way
- * both the list (审批查询) and the single-instance check apply the scope.
- */
-export function whereInScope(qb: Knex.QueryBuilder, criteria: PermissionCriteria<InstanceQuery>, alias: string): void {
-  if (isAndCriteria(criteria)) {
-    if (criteria.allOf.length === 0) return;
-    for (const c of criteria.allOf) qb.andWhere(b => whereInScope(b, c, alias));
-  } else if (isOrCriteria(criteria)) {
-    if (criteria.anyOf.length === 0) {
-      qb.whereRaw('1 = 0');
-      return;
-    }
-    for (const c of criteria.anyOf) qb.orWhere(b => whereInScope(b, c, alias));
-  } else if (isNotCriteria(criteria)) {
-    qb.whereNot(b => whereInScope(b, criteria.not, alias));
-  } else if (criteria.kind === 'isOwner') {
-    if (criteria.userRefs.length === 0) qb.whereRaw('1 = 0');
-    else qb.whereIn(`${alias}.applicant`, criteria.userRefs);
-  } else if (criteria.departmentRefs.length === 0) {
-    qb.whereRaw('1 = 0');
-  } else {
-    qb.whereIn(`${alias}.department`, criteria.departmentRefs);
-  }
+/** The data-scope filter on instances aliased `alias`: applicant = owner, the document's department = department. */
+export function whereInstanceInScope(qb: Knex.QueryBuilder, criteria: PermissionCriteria<InstanceQuery>, alias: string): void {
+  whereInScope(qb, criteria, { owner: `${alias}.applicant`, department: `${alias}.department` });
 }
 
 /** Whether one instance is within a scope (ListStore answers it with the same SQL filter the list uses). */
