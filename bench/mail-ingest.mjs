@@ -10,7 +10,7 @@
 // Every measurement runs in a fresh child process (bench/mail/worker.cjs). See bench/README.md.
 //
 //   bash scripts/with-node.sh node bench/mail-ingest.mjs [--messages 10000] [--big-mb 100]
-//        [--batch 50] [--no-sqlite] [--no-big] [--profile] [--keep]
+//        [--batch 50] [--no-sqlite] [--no-big] [--profile] [--keep] [--src <copy of plugins/mail-backend/src>]
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -44,7 +44,13 @@ const opt = (name, dflt) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 && argv[i + 1] !== undefined ? Number(argv[i + 1]) : dflt;
 };
+const str = name => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
 const MESSAGES = opt('messages', 10_000);
+// measure a modified copy of plugins/mail-backend/src (its pipeline only; seeding uses the tree's)
+const SRC = str('src') ? path.resolve(str('src')) : undefined;
 const BIG_MB = opt('big-mb', 100);
 const BATCH = opt('batch', 50);
 const SQLITE = !argv.includes('--no-sqlite');
@@ -211,7 +217,7 @@ async function main() {
     floors.push(await worker(floorInput));
     log(`floor: ${floors[0].messages} messages in ${(floors[0].ms / 1000).toFixed(1)} s`);
     for (const kind of kinds) {
-      pipelines[kind] = await worker({ mode: 'pipeline', ...targets[kind], key: KEY, batchSize: BATCH, fakeCrm: true, stages: true }, { profile: PROFILE && kind === 'postgres' });
+      pipelines[kind] = await worker({ mode: 'pipeline', ...targets[kind], key: KEY, batchSize: BATCH, fakeCrm: true, stages: true, srcRoot: SRC }, { profile: PROFILE && kind === 'postgres' });
       log(`pipeline ${kind}: ${pipelines[kind].counts.messages} messages in ${(pipelines[kind].ms / 1000).toFixed(1)} s`);
     }
     floors.push(await worker(floorInput));
@@ -250,14 +256,17 @@ async function main() {
       const bigTargets = {};
       for (const kind of kinds) bigTargets[kind] = await prepare(kind, `big_${kind}`, server, 'big');
       const floorBig = await worker({ mode: 'floor', port: server.port, user: 'big', password: USERS.big });
-      const rss = m => `before ${mb(m.before)}, peak ${mb(m.peak)} (+${mb(m.peak - m.before)}; sampled every 20 ms ${mb(m.sampledPeak)}, maxRSS ${mb(m.maxRss)})`;
+      const rss = m => `before ${mb(m.before)}, peak ${mb(m.peak)} (+${mb(m.peak - m.before)}; sampled every 20 ms ${mb(m.sampledPeak)}, kernel high-water mark ${m.highWaterMarkReset ? '' : 'not reset, '}${mb(m.highWaterMark)})`;
       lines.push(`bench mail-memory floor: one ${mb(bigBytes)} message (${BIG_MB} MB attachment) | ${rss(floorBig.memory)} in ${(floorBig.ms / 1000).toFixed(1)}s`);
       for (const kind of kinds) {
-        const p = await worker({ mode: 'pipeline', ...bigTargets[kind], key: KEY, batchSize: BATCH, fakeCrm: true });
+        const p = await worker({ mode: 'pipeline', ...bigTargets[kind], key: KEY, batchSize: BATCH, fakeCrm: true, srcRoot: SRC });
+        // again, for where the memory goes: the growth of RSS during each stage (a separate run, so that the figure above is not disturbed)
+        const staged = await worker({ mode: 'pipeline', ...(await prepare(kind, `bigstages_${kind}`, server, 'big')), key: KEY, batchSize: BATCH, fakeCrm: true, srcRoot: SRC, memoryStages: true });
         const growth = (p.memory.peak - p.memory.before) / 1024 / 1024;
         const met = growth <= RSS_TARGET_MB && p.counts.parsed === 1;
         ok &&= met;
         lines.push(`bench mail-memory pipeline ${kind}: ${rss(p.memory)} in ${(p.ms / 1000).toFixed(1)}s | parsed ${p.counts.parsed} | target ≤ +${RSS_TARGET_MB} MB ${met ? 'OK' : 'MISSED'}`);
+        lines.push(`  RSS growth per stage ${kind}: ${Object.entries(staged.stageMemory).map(([k, v]) => `${k} +${mb(v)}`).join(' | ')}`);
       }
     }
 
