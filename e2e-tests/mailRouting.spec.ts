@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { ImapFlow } from 'imapflow';
-import { DovecotServer } from '../plugins/mail-backend/src/__testUtils__/dovecot';
+import { DovecotServer } from '@cocrm/plugin-mail-backend/testUtils';
 import { MailCatcher } from './mailCatcher';
 import { openCustomers, signInAs } from './signIn';
 

@@ -12,7 +12,7 @@ import crmModuleMail from '@cocrm/plugin-crm-backend-module-mail';
 import mailPlugin, { accessModuleMail } from '@cocrm/plugin-mail-backend';
 import accessPlugin from '@cocrm/plugin-access-backend';
 import suitePolicy from '@cocrm/plugin-permission-backend-module-suite-policy';
-import { DovecotServer, dovecotMode } from '../../../plugins/mail-backend/src/__testUtils__/dovecot';
+import { DovecotServer, dovecotMode } from '@cocrm/plugin-mail-backend/testUtils';
 import { demoOrgEntities } from './__testUtils__/demoOrg';
 import { DATABASES, authWithActor, databaseConfig, dropTestDatabases } from './__testUtils__/realStack';
 
@@ -158,7 +158,7 @@ type TimelineItem = { source: string; kind: string; title: string; summary?: str
 
     await deliver(
       rfc822(
-        { From: `林国栋 <lin.guodong@${domain}>`, To: 'zhouhao@example.com', Subject: '=?UTF-8?B?' + Buffer.from('关于数据中心扩容的报价').toString('base64') + '?=', 'Message-ID': `<quote-1@${domain}>`, Date: 'Tue, 24 Nov 2026 10:00:00 +0800' },
+        { From: `林国栋 <lin.guodong@${domain}>`, To: 'zhouhao@example.com', Subject: `=?UTF-8?B?${Buffer.from('关于数据中心扩容的报价').toString('base64')}?=`, 'Message-ID': `<quote-1@${domain}>`, Date: 'Tue, 24 Nov 2026 10:00:00 +0800' },
         '周经理您好，附上扩容方案的报价，请查收。',
       ),
     );

@@ -17,3 +17,5 @@ export type { SuiteErrorBody, SuiteHttpOptions, SuiteRequestOptions, SuiteDownlo
 export { UserPicker, UserMultiPicker, DepartmentMultiPicker, refName } from './orgPickers';
 export type { OrgPickerData, OrgPickerUser, OrgPickerDepartment, OrgPickerProps } from './orgPickers';
 export * from './useLeaveGuard';
+export * from './identity';
+export * from './download';

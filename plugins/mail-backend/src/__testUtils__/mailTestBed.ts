@@ -8,7 +8,7 @@ import type { MessageParser } from '../mime/MessageParser';
 import type { ImapClientFactory } from '../service/imapClient';
 import { PasswordCipher } from '../service/PasswordCipher';
 import type { SyncOptions } from '../service/SyncService';
-import type { DovecotServer } from './dovecot';
+import type { DovecotServer } from '../testUtils/dovecot';
 
 /** Every database the suite must run on; PostgreSQL comes from BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING. */
 export const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });

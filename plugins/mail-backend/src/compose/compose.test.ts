@@ -14,7 +14,7 @@ import { normaliseMessageId } from '../mime/messageKey';
 import { composeRoutes } from '../routes/composeRoutes';
 import { PasswordCipher } from '../service/PasswordCipher';
 import { readAll } from '../service/imapClient';
-import { DOVECOT, DovecotServer, dovecotMode } from '../__testUtils__/dovecot';
+import { DOVECOT, DovecotServer, dovecotMode } from '../testUtils/dovecot';
 import { corpus } from '../__testUtils__/corpus';
 import { TEST_KEY, append, databases, migratedDatabase, requiredDatabases, withImap } from '../__testUtils__/mailTestBed';
 import { ComposeOptions, ComposeServices, installCompose } from '.';

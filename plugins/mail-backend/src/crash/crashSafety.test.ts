@@ -4,7 +4,7 @@ import os from 'os';
 import path from 'path';
 import type { Knex } from 'knex';
 import { TestDatabaseId } from '@backstage/backend-test-utils';
-import { DOVECOT, DovecotServer, dovecotMode } from '../__testUtils__/dovecot';
+import { DOVECOT, DovecotServer, dovecotMode } from '../testUtils/dovecot';
 import { TEST_KEY, connectAccount, databases, mail, migratedDatabase, requiredDatabases, withImap } from '../__testUtils__/mailTestBed';
 import { messageKey } from '../mime/messageKey';
 import { crashMailbox } from './__testUtils__/bulkCorpus';

@@ -2,7 +2,7 @@ import { randomUUID } from 'crypto';
 import type { Knex } from 'knex';
 import { TestDatabaseId, mockCredentials } from '@backstage/backend-test-utils';
 import { corpus } from '../__testUtils__/corpus';
-import { DovecotServer, dovecotMode } from '../__testUtils__/dovecot';
+import { DovecotServer, dovecotMode } from '../testUtils/dovecot';
 import { append, databases, migratedDatabase } from '../__testUtils__/mailTestBed';
 import { user } from '../__testUtils__/org';
 import { FakeCrm } from './__testUtils__/fakeCrm';

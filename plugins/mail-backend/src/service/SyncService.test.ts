@@ -5,7 +5,7 @@ import { rawRef } from '../mime/messageKey';
 import { MessageParser, ParsedMail, StreamingMessageParser } from '../mime/MessageParser';
 import { MailError } from '../errors';
 import { ImapLogin, defaultImapClientFactory } from './imapClient';
-import { DOVECOT, DovecotServer, dovecotMode } from '../__testUtils__/dovecot';
+import { DOVECOT, DovecotServer, dovecotMode } from '../testUtils/dovecot';
 import { corpus } from '../__testUtils__/corpus';
 import { append, connectAccount, databases, mail, migratedDatabase, requiredDatabases, withImap } from '../__testUtils__/mailTestBed';
 

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import request from 'supertest';
 import { TestDatabaseId, mockCredentials } from '@backstage/backend-test-utils';
 import type { MailServices } from '../createMail';
-import { DovecotServer, dovecotMode } from '../__testUtils__/dovecot';
+import { DovecotServer, dovecotMode } from '../testUtils/dovecot';
 import { append, databases, migratedDatabase, withImap } from '../__testUtils__/mailTestBed';
 import { user } from '../__testUtils__/org';
 import { addAccount } from '../routing/__testUtils__/routingBed';

@@ -2,24 +2,11 @@ import { useState } from 'react';
 import Button from '@mui/material/Button';
 import CircularProgress from '@mui/material/CircularProgress';
 import FileDownloadIcon from '@mui/icons-material/FileDownload';
-import { errorMessage, useNotify } from '@cocrm/suite-react';
+import { errorMessage, saveBlob, useNotify } from '@cocrm/suite-react';
 import { CrmApiError } from '../../api/CrmClient';
 import type { CrmExport } from '../../api/CrmClient';
 import { useCrmT } from './i18n';
 
-/** Hands a downloaded file to the browser as a save, under `filename`. */
-export function saveBlob(blob: Blob, filename: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  a.style.display = 'none';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  // revoking at once can cancel the save in some browsers before it has started
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /**
  * 导出 Excel: runs the export (through fetchApi, so it is authenticated),

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import Autocomplete from '@mui/material/Autocomplete';
 import TextField from '@mui/material/TextField';
-import { identityApiRef, useApi, useApiHolder } from '@backstage/frontend-plugin-api';
+import { useApiHolder } from '@backstage/frontend-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import type { CatalogApi } from '@backstage/plugin-catalog-react';
 import { useCrmT } from './i18n';
@@ -81,22 +81,6 @@ export function useUserNames(): (ref: string | null | undefined) => string {
   };
 }
 
-/** The signed-in user's entity ref, once known. */
-export function useCurrentUserRef(): string | undefined {
-  const identityApi = useApi(identityApiRef);
-  const [ref, setRef] = useState<string>();
-  useEffect(() => {
-    let live = true;
-    identityApi.getBackstageIdentity().then(
-      id => live && setRef(id.userEntityRef),
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, [identityApi]);
-  return ref;
-}
 
 export function UserNames({ refs }: { refs: string[] | null | undefined }) {
   const name = useUserNames();

@@ -19,7 +19,7 @@ import {
   describeIssues,
 } from '@cocrm/plugin-crm-common';
 import type { Contract, ContractFormat, ContractInput, ContractType } from '@cocrm/plugin-crm-common';
-import { LoadingState } from '@cocrm/suite-react';
+import { LoadingState, useCurrentUserRef } from '@cocrm/suite-react';
 import { CrmApiError, crmApiRef } from '../../api/CrmClient';
 import { useCrmT } from '../common/i18n';
 import { CrmAccess, fieldRulesOf, useCrmAccess, withoutFields } from '../common/access';
@@ -27,7 +27,7 @@ import { DepartmentSelect } from '../common/departments';
 import { ApiErrorAlert, ErrorState } from '../common/feedback';
 import { fenToYuanInput, parseYuanToFen } from '../common/format';
 import { CustomerAutocomplete, CustomerRef, EnumSelect } from '../common/selects';
-import { SingleUserPicker, useCurrentUserRef } from '../common/users';
+import { SingleUserPicker } from '../common/users';
 import { fieldError } from '../customers/CustomerFormDialog';
 
 export interface ContractFormState {

@@ -33,7 +33,7 @@ import type {
   CustomerType,
   IndustryPosition,
 } from '@cocrm/plugin-crm-common';
-import { LoadingState } from '@cocrm/suite-react';
+import { LoadingState, useCurrentUserRef } from '@cocrm/suite-react';
 import { CrmApiError, crmApiRef } from '../../api/CrmClient';
 import { useCrmT } from '../common/i18n';
 import { fieldRulesOf, useCrmAccess, withoutFields } from '../common/access';
@@ -47,7 +47,7 @@ import {
   IndustrySelect,
   RegionSelect,
 } from '../common/selects';
-import { UserPicker, useCurrentUserRef } from '../common/users';
+import { UserPicker } from '../common/users';
 import { MailDomainsField, splitMailDomains } from './MailDomainsField';
 
 interface FormState {

@@ -13,14 +13,14 @@ import TextField from '@mui/material/TextField';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { crmMessage, describeIssues, visitCreateSchema, visitUpdateSchema } from '@cocrm/plugin-crm-common';
 import type { Contact, Visit, VisitInput } from '@cocrm/plugin-crm-common';
-import { LoadingState } from '@cocrm/suite-react';
+import { LoadingState, useCurrentUserRef } from '@cocrm/suite-react';
 import { CrmApiError, crmApiRef } from '../../api/CrmClient';
 import { useCrmT } from '../common/i18n';
 import { CrmAccess, fieldRulesOf, useCrmAccess, withoutFields } from '../common/access';
 import { ApiErrorAlert, ErrorState } from '../common/feedback';
 import { fromShanghaiLocalInput, toShanghaiLocalInput } from '../common/format';
 import { CustomerAutocomplete, CustomerRef } from '../common/selects';
-import { SingleUserPicker, UserPicker, useCurrentUserRef } from '../common/users';
+import { SingleUserPicker, UserPicker } from '../common/users';
 import { fieldError } from '../customers/CustomerFormDialog';
 
 interface FormState {

@@ -13,13 +13,12 @@ import Typography from '@mui/material/Typography';
 import AddIcon from '@mui/icons-material/Add';
 import { useApi } from '@backstage/frontend-plugin-api';
 import type { Delegation } from '@cocrm/plugin-workflow-common';
-import { useLoad, useNotify } from '@cocrm/suite-react';
+import { useCurrentUserRef, useLoad, useNotify } from '@cocrm/suite-react';
 import { workflowApiRef } from '../../api/WorkflowClient';
 import { useNames } from '../common/directory';
 import { ConfirmDialog, EmptyState, ErrorState, LoadingState } from '../common/feedback';
 import { formatDateTime } from '../common/format';
 import { useWorkflowT } from '../common/i18n';
-import { useCurrentUserRef } from '../common/identity';
 import { DelegationFormDialog } from './DelegationFormDialog';
 
 type DelegationState = 'active' | 'scheduled' | 'ended' | 'revoked';

@@ -9,7 +9,7 @@ import { useWorkflowLinks } from '../../routes';
 import { useNames } from '../common/directory';
 import { formatDateTime, formatMoney } from '../common/format';
 import { useWorkflowT } from '../common/i18n';
-import { useCurrentUserRef } from '../common/identity';
+import { useCurrentUserRef } from '@cocrm/suite-react';
 import { InstanceStatusChip, TaskStatusChip } from '../common/status';
 import type { ListSpec } from './ApprovalList';
 
