@@ -16,8 +16,17 @@ export function useMailLinks() {
     outbox: `${base}/outbox`,
     knowledge: `${base}/knowledge`,
     knowledgeItem: (id: string) => `${base}/knowledge/${encodeURIComponent(id)}`,
+    leads: `${base}/leads`,
     accounts: `${base}/accounts`,
   };
+}
+
+/**
+ * The CRM plugin's customer list, where 新建客户 lives: its form cannot be
+ * opened or prefilled through the URL, so lead suggestions send users there.
+ */
+export function customersLink(): string {
+  return '/crm/customers';
 }
 
 /** A customer's page in the CRM plugin, at the path the suite mounts it. */

@@ -9,6 +9,7 @@ import type {
   Draft,
   Mailbox,
   MailAccount,
+  MailLeadSuggestion,
   MailSyncState,
   MessageView,
   OutboxItem,
@@ -240,6 +241,21 @@ export function outboxItem(overrides: Partial<OutboxItem> = {}): OutboxItem {
   };
 }
 
+/** An unknown sender of 周浩's mailbox who wrote twice. */
+export function leadSuggestion(overrides: Partial<MailLeadSuggestion> = {}): MailLeadSuggestion {
+  return {
+    id: 'ls-1',
+    accountId: ACCOUNT_ID,
+    address: 'chen@xinhe-tech.cn',
+    name: '陈总',
+    firstMessageId: 'm-10',
+    firstAt: '2026-02-27T01:30:00.000Z',
+    lastAt: '2026-03-01T06:15:00.000Z',
+    messageCount: 2,
+    ...overrides,
+  };
+}
+
 export function account(overrides: Partial<MailAccount> = {}): MailAccount {
   return {
     id: ACCOUNT_ID,
@@ -318,6 +334,7 @@ export function fakeMailApi(overrides: Partial<FakeMailApi> = {}): FakeMailApi {
     unlinkCustomer: jest.fn(async () => undefined),
     getRoutedThread: jest.fn(async () => routedThread()),
     downloadRoutedAttachment: jest.fn(async () => ({ blob: new Blob(['x']), filename: 'x' })),
+    listLeadSuggestions: jest.fn(async () => page([])),
     listDrafts: jest.fn(async () => page([])),
     createDraft: jest.fn(async () => draft()),
     getDraft: jest.fn(async () => draft()),

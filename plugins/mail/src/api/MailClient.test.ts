@@ -81,6 +81,17 @@ describe('MailClient', () => {
     expect(file.filename).toBe('报价单.pdf');
   });
 
+  it('pages lead suggestions on the server', async () => {
+    const { c, call } = client({ status: 200, body: { items: [], totalCount: 0, page: 2, pageSize: 25 } });
+    expect(await c.listLeadSuggestions({ page: 2, pageSize: 25 })).toEqual({
+      items: [],
+      totalCount: 0,
+      page: 2,
+      pageSize: 25,
+    });
+    expect(call()).toMatchObject({ url: `${BASE}/lead-suggestions?page=2&pageSize=25`, method: 'GET' });
+  });
+
   it('searches customers through the CRM plugin', async () => {
     const { c, call } = client({
       status: 200,

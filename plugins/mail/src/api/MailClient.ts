@@ -15,6 +15,7 @@ import type {
   MailAccountInput,
   MailAccount,
   Mailbox,
+  MailLeadSuggestion,
   MailErrorBody,
   MailProviders,
   MailSyncState,
@@ -124,6 +125,8 @@ export interface MailApi {
     index: number,
     fallbackName: string,
   ): Promise<SuiteDownload>;
+  /** unknown external senders of the readable mailboxes that ask for lead suggestions, the latest mail first */
+  listLeadSuggestions(query: { page?: number; pageSize?: number }): Promise<Page<MailLeadSuggestion>>;
 
   // compose
   listDrafts(query: { page?: number; pageSize?: number }): Promise<Page<Draft>>;
@@ -299,6 +302,9 @@ export class MailClient implements MailApi {
       fallbackName,
       { accept: '*/*' },
     );
+  }
+  listLeadSuggestions(query: { page?: number; pageSize?: number }) {
+    return this.request<Page<MailLeadSuggestion>>('GET', `/lead-suggestions${this.paged(query)}`);
   }
 
   // ---- compose

@@ -14,6 +14,7 @@ import { ComposePage } from './compose/ComposePage';
 import { InboxPage } from './inbox/InboxPage';
 import { RoutedThreadPage } from './inbox/RoutedThreadPage';
 import { KnowledgeItemPage, KnowledgeListPage } from './knowledge/KnowledgePage';
+import { LeadSuggestionsPage } from './leads/LeadSuggestionsPage';
 import { DraftsPage } from './outbox/DraftsPage';
 import { OutboxPage } from './outbox/OutboxPage';
 
@@ -52,8 +53,8 @@ function SmallScreenNav() {
 
 /**
  * 邮件: the mailboxes pane on the left of every view; the inbox's list and
- * reading panes, compose, drafts, outbox, knowledge and mailbox settings on
- * the right.
+ * reading panes, compose, drafts, outbox, knowledge, lead suggestions and
+ * mailbox settings on the right.
  */
 export function MailPage() {
   return (
@@ -102,6 +103,7 @@ export function MailPage() {
                 <Route path="/outbox" element={<OutboxPage />} />
                 <Route path="/knowledge" element={<KnowledgeListPage />} />
                 <Route path="/knowledge/:id" element={<KnowledgeItemPage />} />
+                <Route path="/leads" element={<LeadSuggestionsPage />} />
                 <Route path="/accounts" element={<AccountsPage />} />
               </Routes>
             </Box>

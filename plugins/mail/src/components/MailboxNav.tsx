@@ -13,6 +13,7 @@ import CreateIcon from '@mui/icons-material/Create';
 import DraftsIcon from '@mui/icons-material/DraftsOutlined';
 import OutboxIcon from '@mui/icons-material/Outbox';
 import MenuBookIcon from '@mui/icons-material/MenuBook';
+import PersonSearchIcon from '@mui/icons-material/PersonSearch';
 import SettingsIcon from '@mui/icons-material/Settings';
 import GroupsIcon from '@mui/icons-material/Groups';
 import type { Mailbox } from '../api/types';
@@ -105,6 +106,7 @@ export function MailboxNav() {
     { key: 'drafts', to: links.drafts, label: t('nav.drafts'), icon: <DraftsIcon fontSize="small" /> },
     { key: 'outbox', to: links.outbox, label: t('nav.outbox'), icon: <OutboxIcon fontSize="small" /> },
     { key: 'knowledge', to: links.knowledge, label: t('nav.knowledge'), icon: <MenuBookIcon fontSize="small" /> },
+    { key: 'leads', to: links.leads, label: t('nav.leads'), icon: <PersonSearchIcon fontSize="small" /> },
     { key: 'accounts', to: links.accounts, label: t('nav.accounts'), icon: <SettingsIcon fontSize="small" /> },
   ];
 

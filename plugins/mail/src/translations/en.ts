@@ -11,6 +11,7 @@ export const mailMessagesEn = {
     drafts: 'Drafts',
     outbox: 'Outbox',
     knowledge: 'Knowledge',
+    leads: 'Lead suggestions',
     accounts: 'Mailbox settings',
     mailboxes: 'Mailboxes',
     shared: 'Shared',
@@ -204,6 +205,25 @@ export const mailMessagesEn = {
       replyAll: 'Reply all',
       forward: 'Forward',
     },
+  },
+  leads: {
+    title: 'Lead suggestions',
+    subtitle: 'External senders not yet in the CRM who wrote to mailboxes you read, latest mail first.',
+    createHint:
+      '“New customer” opens the CRM’s customer list (it cannot be prefilled from mail yet): click “New customer” there and enter the sender’s name and mail domain. Once the sender is in the CRM (a contact’s address or a customer’s registered mail domain), the suggestion goes away with their next mail.',
+    sender: 'Sender',
+    mailbox: 'Mailbox',
+    messageCount: 'Messages',
+    firstAt: 'First mail',
+    lastAt: 'Latest mail',
+    viewMail: 'View mail',
+    viewMailHint: 'Open the conversation of this sender’s first message',
+    createCustomer: 'New customer',
+    createCustomerHint: 'Opens the customer list: click “New customer” and enter {{sender}}',
+    empty: 'No lead suggestions',
+    emptyHint:
+      'Turn on “Suggest leads for unknown senders” for a mailbox in Mailbox settings; external senders not yet in the CRM then appear here when they write.',
+    openSettings: 'Open mailbox settings',
   },
   drafts: {
     title: 'Drafts',

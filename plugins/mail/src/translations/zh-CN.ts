@@ -15,6 +15,7 @@ export const mailMessagesZhCN: SameShape<typeof mailMessagesEn> = {
     drafts: '草稿箱',
     outbox: '发件箱',
     knowledge: '知识',
+    leads: '线索建议',
     accounts: '邮箱设置',
     mailboxes: '邮箱',
     shared: '共享',
@@ -207,6 +208,25 @@ export const mailMessagesZhCN: SameShape<typeof mailMessagesEn> = {
       replyAll: '回复全部',
       forward: '转发',
     },
+  },
+  leads: {
+    title: '线索建议',
+    subtitle: '你可阅读的邮箱里，CRM 中尚无记录的外部发件人，最近来信在前。',
+    createHint:
+      '「新建客户」会打开 CRM 的客户列表（暂不支持从邮件预填）：在那里点「新建客户」，填入发件人的名称和邮箱域名。发件人在 CRM 中有了记录（联系人的邮箱或客户登记的邮箱域名）后，再收到其来信时这条建议会自动移除。',
+    sender: '发件人',
+    mailbox: '邮箱',
+    messageCount: '邮件数',
+    firstAt: '首次来信',
+    lastAt: '最近来信',
+    viewMail: '查看邮件',
+    viewMailHint: '打开此发件人的第一封邮件所在的会话',
+    createCustomer: '新建客户',
+    createCustomerHint: '打开客户列表，点「新建客户」并填入 {{sender}}',
+    empty: '暂无线索建议',
+    emptyHint:
+      '在「邮箱设置」中为邮箱打开「未知发件人生成线索建议」后，CRM 中尚无记录的外部发件人来信时会出现在这里。',
+    openSettings: '打开邮箱设置',
   },
   drafts: {
     title: '草稿箱',
