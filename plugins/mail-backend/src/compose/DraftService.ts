@@ -10,7 +10,7 @@ import {
   draftCreateSchema,
   draftUpdateSchema,
 } from '@cocrm/plugin-mail-common';
-import type { Draft, DraftAttachment, MailAddress, MailAttachmentMeta, OutboxItem } from '@cocrm/plugin-mail-common';
+import type { Draft, DraftAttachment, MailAddress, MailAttachmentMeta, OutboxItem, ThreadLink } from '@cocrm/plugin-mail-common';
 import type { RawStore } from '../database/RawStore';
 import { MailError } from '../errors';
 import { rawRef } from '../mime/messageKey';
@@ -21,7 +21,7 @@ import type { DraftStore, StoredAttachment } from './DraftStore';
 import { sanitizeDraftHtml } from './html';
 import type { OutboxService } from './OutboxService';
 import type { OutboxStore } from './OutboxStore';
-import { prefill } from './prefill';
+import { prefill, soleLinkedCustomer } from './prefill';
 import type { SourceMessage } from './prefill';
 import type { SendingAccounts } from './SendingAccounts';
 // the suite's one sniffer (the CRM's rules), shared with the webmail's downloads
@@ -34,6 +34,11 @@ export type ComposeAccess = Pick<MailboxAccess, 'assertCanSend' | 'readableAccou
 /** Whether the caller may see a CRM customer (CustomerVisibility): a mail can only name a record its writer sees. */
 export interface ComposeCustomers {
   maySee(credentials: BackstageCredentials, customerId: string): Promise<boolean>;
+}
+
+/** A thread's customer links as the caller sees them (routing's ThreadLinks.linksOf): where a reply's customer comes from. */
+export interface ComposeThreads {
+  linksOf(credentials: BackstageCredentials, threadIds: string[]): Promise<Map<string, ThreadLink[]>>;
 }
 
 /** The caller of a compose operation. */
@@ -79,6 +84,8 @@ export class DraftService {
       accounts: SendingAccounts;
       access: ComposeAccess;
       customers: ComposeCustomers;
+      /** without it (no routing) a reply names no customer unless the caller gives one */
+      threads?: ComposeThreads;
       raw: RawStore;
     },
   ) {}
@@ -109,6 +116,8 @@ export class DraftService {
       source = await this.readableSource(c, d.sourceMessageId!);
       fill = prefill(d.mode, source, account.ownAddresses, c.locale);
     }
+    // undefined = not given: take the source thread's customer; null = the caller wants none
+    const customerId = d.customerId !== undefined ? d.customerId : await this.threadCustomer(c, source);
     const forwarded = (fill?.forwardAttachments ?? []).map(index => {
       const meta = source!.attachments[index];
       return { index, filename: meta.filename || `attachment-${index + 1}`, contentType: meta.contentType, size: meta.size };
@@ -126,7 +135,7 @@ export class DraftService {
         bcc: d.bcc ?? [],
         subject: d.subject ?? fill?.subject ?? '',
         html: sanitizeDraftHtml(d.html ?? fill?.html ?? ''),
-        customerId: d.customerId ?? null,
+        customerId,
         inReplyTo: fill?.inReplyTo ?? null,
         references: fill?.references ?? [],
         forwarded,
@@ -250,6 +259,14 @@ export class DraftService {
     }
   }
 
+  private async threadCustomer(c: ComposeCaller, source: SourceMessage | undefined): Promise<string | null> {
+    if (!source?.threadId || !this.deps.threads) return null;
+    const links = await this.deps.threads.linksOf(c.credentials, [source.threadId]);
+    const customerId = soleLinkedCustomer(links.get(source.threadId) ?? []);
+    // the links are already the writer's view; asked again because naming a record is this service's own promise
+    return customerId && (await this.deps.customers.maySee(c.credentials, customerId)) ? customerId : null;
+  }
+
   private checkRecipientCount(to: MailAddress[], cc: MailAddress[], bcc: MailAddress[]) {
     if (to.length + cc.length + bcc.length > MAX_RECIPIENTS) {
       throw new MailError(400, 'validationFailed', {}, [{ path: 'to', key: 'tooManyRecipients' }]);
@@ -301,6 +318,7 @@ export class DraftService {
       attachments: parseJson<MailAttachmentMeta[]>(r.attachments_json, []),
       references: parseJson<string[]>(r.references_json, []),
       receivedAt: new Date(toIso(r.received_at)),
+      threadId: r.thread_id ?? null,
     };
   }
 }

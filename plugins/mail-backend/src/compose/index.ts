@@ -11,8 +11,9 @@ import type { ImapClientFactory } from '../service/imapClient';
 import type { PasswordCipher } from '../service/PasswordCipher';
 import type { AccountTransport } from './AccountTransport';
 import { DraftService } from './DraftService';
-import type { ComposeAccess, ComposeCustomers } from './DraftService';
+import type { ComposeAccess, ComposeCustomers, ComposeThreads } from './DraftService';
 import { CustomerVisibility } from '../routing/CustomerVisibility';
+import { routingOf } from '../routing';
 import { DraftStore } from './DraftStore';
 import { OutboxService } from './OutboxService';
 import type { OutboxOptions } from './OutboxService';
@@ -24,7 +25,7 @@ import type { SmtpTimeouts } from './SmtpAccountTransport';
 
 export type { AccountTransport, SendEnvelope, SendReceipt } from './AccountTransport';
 export { SendRefusedError } from './AccountTransport';
-export type { ComposeAccess, ComposeCaller, ComposeCustomers } from './DraftService';
+export type { ComposeAccess, ComposeCaller, ComposeCustomers, ComposeThreads } from './DraftService';
 export type { SweepResult, OutboxOptions } from './OutboxService';
 export { DraftService, OutboxService };
 export { cleanFilename } from './DraftService';
@@ -51,6 +52,7 @@ export function createCompose(deps: {
   hooks: ParsedMessageHook[];
   access: ComposeAccess;
   customers: ComposeCustomers;
+  threads?: ComposeThreads;
   clientFactory: ImapClientFactory;
   logger: LoggerService;
   graph?: AccountTransport;
@@ -91,6 +93,7 @@ export function createCompose(deps: {
     accounts,
     access: deps.access,
     customers: deps.customers,
+    threads: deps.threads,
     raw: deps.raw,
   });
   return { drafts, outbox };
@@ -123,6 +126,8 @@ export function installCompose(mail: MailServices, options: ComposeOptions = {})
     hooks: mail.hooks,
     access: mail.access,
     customers: new CustomerVisibility(env.permissions),
+    // looked up per call: a test may install routing again (another CRM) after compose
+    threads: { linksOf: (credentials, threadIds) => routingOf(mail).links.linksOf(credentials, threadIds) },
     clientFactory: env.clientFactory ?? defaultImapClientFactory,
     logger: env.logger,
     ...options,

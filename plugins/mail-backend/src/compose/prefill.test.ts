@@ -1,6 +1,6 @@
 import { simpleParser } from 'mailparser';
 import { parseRecordMessageId } from '@cocrm/plugin-mail-common';
-import { baseSubject, formatMailDate, prefill, prefixedSubject, replyRecipients, SourceMessage } from './prefill';
+import { baseSubject, formatMailDate, prefill, prefixedSubject, replyRecipients, soleLinkedCustomer, SourceMessage } from './prefill';
 import { buildMime, newMessageId } from './buildMime';
 import { htmlToText, sanitizeDraftHtml } from './html';
 import { refusedBeforeAcceptance } from './SmtpAccountTransport';
@@ -29,6 +29,7 @@ const source = (over: Partial<SourceMessage> = {}): SourceMessage => ({
   ],
   references: ['<m1@corp.example>'],
   receivedAt: new Date('2026-11-24T02:00:00Z'),
+  threadId: null,
   ...over,
 });
 
@@ -167,5 +168,26 @@ describe('SMTP outcome classification', () => {
     expect(refusedBeforeAcceptance(Object.assign(new Error('x'), { code: 'EENVELOPE', command: 'API' }))).toBe(true);
     expect(refusedBeforeAcceptance(Object.assign(new Error('Connection closed'), { code: 'ECONNECTION', command: 'CONN' }))).toBe(false);
     expect(refusedBeforeAcceptance(Object.assign(new Error('Timeout'), { code: 'ETIMEDOUT' }))).toBe(false);
+  });
+});
+
+describe('the customer of a reply', () => {
+  const link = (customerId: string, state: 'linked' | 'unlinked' = 'linked') => ({
+    customerId,
+    customerName: '',
+    contactIds: [],
+    source: 'contact' as const,
+    state,
+    manual: state === 'unlinked',
+    by: null,
+    at: '2026-11-24T02:00:00.000Z',
+  });
+
+  it('is the thread’s one linked customer, else none', () => {
+    expect(soleLinkedCustomer([link('a')])).toBe('a');
+    expect(soleLinkedCustomer([link('a'), link('b', 'unlinked')])).toBe('a');
+    expect(soleLinkedCustomer([link('a'), link('b')])).toBeNull();
+    expect(soleLinkedCustomer([link('b', 'unlinked')])).toBeNull();
+    expect(soleLinkedCustomer([])).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 import type { AccessLocale } from '@cocrm/plugin-access-common';
 import { mailMessage } from '@cocrm/plugin-mail-common';
-import type { DraftMode, MailAddress, MailAttachmentMeta } from '@cocrm/plugin-mail-common';
+import type { DraftMode, MailAddress, MailAttachmentMeta, ThreadLink } from '@cocrm/plugin-mail-common';
 import { escapeHtml, quotableHtml, textToHtml } from './html';
 
 /** The parsed source of a reply or forward, as stored by the sync. */
@@ -17,6 +17,8 @@ export interface SourceMessage {
   attachments: MailAttachmentMeta[];
   references: string[];
   receivedAt: Date;
+  /** the conversation routing put the source in (null until routed) */
+  threadId: string | null;
 }
 
 export interface Prefill {
@@ -169,4 +171,16 @@ export function prefill(mode: Exclude<DraftMode, 'new'>, source: SourceMessage, 
     return { to: [], cc: [], subject, html, inReplyTo: null, references: [], forwardAttachments: forwardableAttachments(source) };
   }
   return { ...replyRecipients(mode, source, own), subject, html, ...threadingOf(source), forwardAttachments: [] };
+}
+
+/**
+ * The customer a reply or forward is written for: the source thread's one
+ * linked customer. With two or more the thread is about several records and
+ * guessing one would route the answer onto the wrong timeline; with none
+ * there is nothing to name. `links` are the writer's view (customers they may
+ * see, recycle bin left out), so a customer they cannot see is never named.
+ */
+export function soleLinkedCustomer(links: ThreadLink[]): string | null {
+  const linked = [...new Set(links.filter(l => l.state === 'linked').map(l => l.customerId))];
+  return linked.length === 1 ? linked[0] : null;
 }
