@@ -351,6 +351,7 @@ export function fakeMailApi(overrides: Partial<FakeMailApi> = {}): FakeMailApi {
     retryOutbox: jest.fn(async () => outboxItem({ status: 'queued' })),
     resendOutbox: jest.fn(async () => outboxItem({ status: 'queued' })),
     searchCustomers: jest.fn(async () => [{ id: 'c-2', name: '华东重工', number: 'KH000002' }]),
+    getCustomer: jest.fn(async (id: string) => ({ id, name: '浦江精机', number: 'KH000001' })),
     searchContacts: jest.fn(async () => []),
     getOrg: jest.fn(async () => ({
       departments: [

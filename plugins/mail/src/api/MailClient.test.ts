@@ -101,6 +101,12 @@ describe('MailClient', () => {
     expect(call().url).toBe(`http://localhost:7007/api/crm/customers?q=${encodeURIComponent('浦江')}&pageSize=20`);
   });
 
+  it('reads one customer through the CRM plugin', async () => {
+    const { c, call } = client({ status: 200, body: { id: 'c1', name: '浦江精机', number: 'KH1', level: 'A' } });
+    expect(await c.getCustomer('c1')).toEqual({ id: 'c1', name: '浦江精机', number: 'KH1' });
+    expect(call()).toMatchObject({ url: 'http://localhost:7007/api/crm/customers/c1', method: 'GET' });
+  });
+
   it("turns the mail backend's field list into messages by path; a 409 with fields is no stale version", async () => {
     const { c } = client({
       status: 409,

@@ -148,6 +148,8 @@ export interface MailApi {
 
   // other plugins
   searchCustomers(q: string): Promise<CrmCustomerOption[]>;
+  /** one customer by id, through the CRM (404/403 when gone or out of the caller's scope) */
+  getCustomer(id: string): Promise<CrmCustomerOption>;
   searchContacts(q: string): Promise<CrmContactOption[]>;
   getOrg(): Promise<OrgDirectory>;
   getOwnAccess(userRef: string): Promise<OwnMailAccess>;
@@ -393,6 +395,10 @@ export class MailClient implements MailApi {
       'crm',
     );
     return page.items.map(c => ({ id: c.id, name: c.name, number: c.number }));
+  }
+  async getCustomer(id: string) {
+    const c = await this.request<CrmCustomerOption>('GET', `/customers/${this.id(id)}`, undefined, 'crm');
+    return { id: c.id, name: c.name, number: c.number };
   }
   async searchContacts(q: string) {
     const page = await this.request<Page<CrmContactOption>>(

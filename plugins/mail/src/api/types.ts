@@ -159,6 +159,8 @@ export interface DraftUpdateInput {
   bcc: MailAddress[];
   subject: string;
   html: string;
+  /** null clears it: the mail then names no customer */
+  customerId?: string | null;
 }
 
 // ---- CRM (read through the CRM plugin's own API, so its data scope applies)

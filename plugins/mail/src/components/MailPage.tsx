@@ -10,6 +10,7 @@ import { AccountsPage } from './accounts/AccountsPage';
 import { NotifyProvider } from './common/feedback';
 import { useMailT } from './common/i18n';
 import { MailboxesProvider } from './common/mailboxes';
+import { ComposeNewPage } from './compose/ComposeNewPage';
 import { ComposePage } from './compose/ComposePage';
 import { InboxPage } from './inbox/InboxPage';
 import { RoutedThreadPage } from './inbox/RoutedThreadPage';
@@ -98,6 +99,7 @@ export function MailPage() {
                 <Route path="/" element={<InboxPage />} />
                 <Route path="/threads/:threadId" element={<InboxPage />} />
                 <Route path="/customers/:customerId/threads/:threadId" element={<RoutedThreadPage />} />
+                <Route path="/compose/new" element={<ComposeNewPage />} />
                 <Route path="/compose/:draftId" element={<ComposePage />} />
                 <Route path="/drafts" element={<DraftsPage />} />
                 <Route path="/outbox" element={<OutboxPage />} />

@@ -22,7 +22,12 @@ export function EmptyState(props: {
   return <suite.EmptyState {...props} testId={props.testId ?? 'mail-empty'} />;
 }
 
-export function ApiErrorAlert(props: { error: unknown; onReload?: () => void; testIdPrefix?: string }) {
+export function ApiErrorAlert(props: {
+  error: unknown;
+  onReload?: () => void;
+  testIdPrefix?: string;
+  children?: ReactNode;
+}) {
   return <suite.ApiErrorAlert {...props} testIdPrefix={props.testIdPrefix ?? 'mail'} />;
 }
 

@@ -2,7 +2,7 @@ import { useCallback, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { mailApiRef } from '../../api/MailClient';
-import type { ComposeMode } from '../../api/types';
+import type { ComposeMode, MailAddress } from '../../api/types';
 import { useMailLinks } from '../../routes';
 
 /** Where the compose page goes back to after sending or discarding. */
@@ -22,7 +22,16 @@ export function useStartCompose() {
   const [error, setError] = useState<unknown>();
 
   const start = useCallback(
-    async (input: { accountId: string; mode: ComposeMode; sourceMessageId?: string; returnTo?: string }) => {
+    async (input: {
+      accountId: string;
+      mode: ComposeMode;
+      sourceMessageId?: string;
+      to?: MailAddress[];
+      customerId?: string;
+      returnTo?: string;
+      /** the compose page takes the place of the page that started it (a link that only creates the draft) */
+      replace?: boolean;
+    }) => {
       setBusy(true);
       setError(undefined);
       try {
@@ -30,9 +39,11 @@ export function useStartCompose() {
           accountId: input.accountId,
           mode: input.mode,
           ...(input.sourceMessageId ? { sourceMessageId: input.sourceMessageId } : {}),
+          ...(input.to?.length ? { to: input.to } : {}),
+          ...(input.customerId ? { customerId: input.customerId } : {}),
         });
         const state: ComposeReturn = { returnTo: input.returnTo };
-        navigate(links.compose(draft.id), { state });
+        navigate(links.compose(draft.id), { state, replace: input.replace });
       } catch (e) {
         setError(e);
       } finally {

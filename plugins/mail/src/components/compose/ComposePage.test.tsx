@@ -1,7 +1,7 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { MailApiError } from '../../api/MailClient';
 import type { DraftAttachment } from '../../api/types';
-import { ACCOUNT_ID, currentUrl, draft, fakeMailApi, renderMail } from '../../__testUtils__';
+import { ACCOUNT_ID, CUSTOMER_ID, currentUrl, draft, fakeMailApi, renderMail } from '../../__testUtils__';
 import { cleanHtml, textToHtml } from './html';
 
 jest.setTimeout(30_000);
@@ -61,6 +61,7 @@ describe('写邮件', () => {
       bcc: [],
       subject: '报价确认',
       html: '<p>李经理您好：</p><p>报价已确认。</p>',
+      customerId: null,
     });
     // the version the save answered
     expect(api.sendDraft).toHaveBeenCalledWith('d-1', 2);
@@ -234,6 +235,78 @@ describe('写邮件', () => {
       fireEvent.click(screen.getByTestId('mail-compose-leave'));
     });
     expect(currentUrl()).toBe('/mail/outbox');
+  });
+});
+
+describe('写邮件: 关联客户', () => {
+  it('shows the draft’s customer by its CRM name with the hint, and clearing saves null', async () => {
+    const api = fakeMailApi({ getDraft: jest.fn(async () => draft({ customerId: CUSTOMER_ID })) });
+    await renderMail(api, '/mail/compose/d-1');
+    const field = await screen.findByTestId('mail-compose-customer');
+    expect(field).toHaveTextContent('关联客户');
+    await waitFor(() => expect(within(field).getByTestId('mail-compose-customer-value')).toHaveTextContent('浦江精机'));
+    expect(api.getCustomer).toHaveBeenCalledWith(CUSTOMER_ID);
+    expect(field).toHaveTextContent('对方回复时，邮件会自动关联到该客户');
+
+    await act(async () => {
+      fireEvent.click(within(field).getByTestId('mail-compose-customer-clear'));
+    });
+    expect(within(field).getByTestId('mail-compose-customer-value')).toHaveTextContent('未关联客户');
+    expect(within(field).queryByTestId('mail-compose-customer-clear')).toBeNull();
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('mail-compose-save'));
+    });
+    expect(api.updateDraft).toHaveBeenCalledWith('d-1', expect.objectContaining({ version: 1, customerId: null }));
+  });
+
+  it('picks a customer through the CRM search and saves its id with the draft', async () => {
+    const api = fakeMailApi();
+    await renderMail(api, '/mail/compose/d-1');
+    const field = await screen.findByTestId('mail-compose-customer');
+    expect(within(field).getByTestId('mail-compose-customer-value')).toHaveTextContent('未关联客户');
+    await act(async () => {
+      fireEvent.click(within(field).getByTestId('mail-compose-customer-pick'));
+    });
+    const picker = screen.getByTestId('mail-customer-picker');
+    expect(picker).toHaveTextContent('选择关联客户');
+    fireEvent.change(within(picker).getByTestId('mail-customer-picker-input'), { target: { value: '华东' } });
+    await waitFor(() => expect(api.searchCustomers).toHaveBeenCalledWith('华东'));
+    fireEvent.click(await screen.findByRole('option', { name: /华东重工/ }));
+    await act(async () => {
+      fireEvent.click(within(picker).getByTestId('mail-customer-picker-confirm'));
+    });
+    expect(within(field).getByTestId('mail-compose-customer-value')).toHaveTextContent('华东重工');
+    // the picked name is known: the CRM is not asked again
+    expect(api.getCustomer).not.toHaveBeenCalled();
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('mail-compose-save'));
+    });
+    expect(api.updateDraft).toHaveBeenCalledWith('d-1', expect.objectContaining({ customerId: 'c-2' }));
+  });
+
+  it('says so when the CRM will not show the customer, and shows the server’s refusal on the field', async () => {
+    const api = fakeMailApi({
+      getDraft: jest.fn(async () => draft({ customerId: CUSTOMER_ID, to: [{ name: '', address: 'li@pujiang.cn' }], subject: 'x' })),
+      getCustomer: jest.fn(async () => {
+        throw new MailApiError(404, { error: { name: 'NotFoundError', message: '客户不存在' } });
+      }),
+      sendDraft: jest.fn(async () => {
+        throw new MailApiError(400, {
+          error: {
+            name: 'InputError',
+            message: '提交的数据有误',
+            fields: [{ path: 'customerId', key: 'customerNotFound', message: '客户不存在或无权查看' }],
+          },
+        });
+      }),
+    });
+    await renderMail(api, '/mail/compose/d-1');
+    const field = await screen.findByTestId('mail-compose-customer');
+    await waitFor(() => expect(field).toHaveTextContent('无法读取该客户（可能已删除或无权查看）'));
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('mail-compose-send'));
+    });
+    expect(field).toHaveTextContent('客户不存在或无权查看');
   });
 });
 

@@ -29,6 +29,7 @@ import { MailMessageKey, useMailT } from '../common/i18n';
 import { useMailboxes } from '../common/mailboxes';
 import type { ComposeReturn } from '../common/useStartCompose';
 import { AddressField } from './AddressField';
+import { CustomerField } from './CustomerField';
 import { MAX_ATTACHMENT_BYTES } from '@cocrm/plugin-mail-common';
 import { AttachmentList, Upload } from './AttachmentList';
 import { RichEditor } from './RichEditor';
@@ -40,13 +41,22 @@ interface Form {
   bcc: MailAddress[];
   subject: string;
   html: string;
+  customerId: string | null;
 }
 
 /** Quiet time after the last keystroke before the draft is saved. */
 const AUTOSAVE_MS = 1500;
 
 function formOf(d: Draft): Form {
-  return { accountId: d.accountId, to: d.to, cc: d.cc, bcc: d.bcc, subject: d.subject, html: d.html };
+  return {
+    accountId: d.accountId,
+    to: d.to,
+    cc: d.cc,
+    bcc: d.bcc,
+    subject: d.subject,
+    html: d.html,
+    customerId: d.customerId ?? null,
+  };
 }
 
 /** The first field message at or under `prefix` ("to" matches "to.1.address"). */
@@ -419,6 +429,12 @@ export function ComposePage() {
             helperText={err('subject')}
             disabled={busy}
             inputProps={{ 'data-testid': 'mail-compose-subject', maxLength: 998 }}
+          />
+          <CustomerField
+            customerId={form.customerId}
+            onChange={customerId => update({ customerId })}
+            error={err('customerId')}
+            disabled={busy}
           />
           <RichEditor
             label={t('compose.body')}
