@@ -25,6 +25,15 @@ export function approvalLink(instanceId: string): string {
 }
 
 /**
+ * A new mail in the mail plugin to `address`, written for the customer: the
+ * mail plugin creates the draft (its Message-ID will name the customer, so
+ * the answer routes back) and opens it.
+ */
+export function mailComposeLink(address: string, customerId: string): string {
+  return `/mail/compose/new?to=${encodeURIComponent(address)}&customerId=${encodeURIComponent(customerId)}`;
+}
+
+/**
  * A routed mail conversation in the mail plugin, read through the customer it
  * is linked to: colleagues who may see the customer but do not read the
  * mailbox see it there as far as the mailbox shares it.

@@ -287,6 +287,8 @@ export const crmMessagesEn = {
       sent: 'Sent',
       openThread: 'Open the conversation',
       retry: 'Retry',
+      write: 'Write mail',
+      writeTo: 'Write to {{address}}',
     },
   },
   graph: {

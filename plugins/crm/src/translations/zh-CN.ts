@@ -290,6 +290,8 @@ export const crmMessagesZhCN: SameShape<typeof crmMessagesEn> = {
       sent: '发出',
       openThread: '打开会话',
       retry: '重试',
+      write: '写邮件',
+      writeTo: '给 {{address}} 写邮件',
     },
   },
   graph: {

@@ -103,3 +103,28 @@ describe('ContactPage 邮件', () => {
     await waitFor(() => expect(screen.getAllByTestId('crm-contact-mail-item')).toHaveLength(1));
   });
 });
+
+describe('ContactPage 写邮件', () => {
+  it('offers 写邮件 per address: a new mail to it for the contact’s customer', async () => {
+    const emails = ['lin.guodong@huaxin-group.com.cn', 'Lin+报价@huaxin.cn'];
+    const api = fakeCrmApi({ getContact: jest.fn(async () => ({ ...CONTACT, emails })) });
+    await renderContact(api);
+    const list = await screen.findByTestId('crm-contact-emails');
+    const items = within(list).getAllByRole('listitem');
+    expect(items).toHaveLength(2);
+    emails.forEach((address, i) => {
+      expect(items[i]).toHaveTextContent(address);
+      const write = within(items[i]).getByRole('link', { name: `给 ${address} 写邮件` });
+      expect(write).toHaveTextContent('写邮件');
+      expect(write).toHaveAttribute('href', `/mail/compose/new?to=${encodeURIComponent(address)}&customerId=${CONTACT.customerId}`);
+    });
+  });
+
+  it('offers no 写邮件 for a contact in the recycle bin', async () => {
+    const api = fakeCrmApi({ getContact: jest.fn(async () => ({ ...CONTACT, deletedAt: '2026-03-05T00:00:00.000Z', deletedBy: 'user:default/zhouhao' })) });
+    await renderContact(api);
+    const list = await screen.findByTestId('crm-contact-emails');
+    expect(list).toHaveTextContent('lin.guodong@huaxin-group.com.cn');
+    expect(within(list).queryByRole('link')).toBeNull();
+  });
+});

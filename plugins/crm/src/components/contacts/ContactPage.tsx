@@ -24,6 +24,7 @@ import { useCrmAccess } from '../common/access';
 import { useUserNames } from '../common/users';
 import { formatFieldValue } from '../common/values';
 import { VisitsTable } from '../visits/VisitsTable';
+import { ContactEmails } from './ContactEmails';
 import { ContactFormDialog } from './ContactFormDialog';
 import { ContactMailSection } from './ContactMailSection';
 
@@ -79,6 +80,13 @@ export function ContactPage() {
   const contact = data.value as Contact;
 
   const value = (f: keyof Contact): ReactNode => {
+    if (f === 'emails') {
+      return contact.emails?.length ? (
+        <ContactEmails emails={contact.emails} customerId={contact.customerId} canWrite={!contact.deletedAt} />
+      ) : (
+        ''
+      );
+    }
     if (f === 'age') return contact.age === null || contact.age === undefined ? '' : t('common.age', { age: String(contact.age) });
     return formatFieldValue(f, contact[f], { t: crm, userName });
   };
@@ -134,7 +142,11 @@ export function ContactPage() {
                 <Typography variant="caption" color="text.secondary" component="div">
                   {fieldLabel(f)}
                 </Typography>
-                <Typography variant="body2" sx={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
+                <Typography
+                  variant="body2"
+                  component={f === 'emails' ? 'div' : 'p'}
+                  sx={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}
+                >
                   {v}
                 </Typography>
               </Grid>
