@@ -11,4 +11,4 @@ const g = globalThis as { ResizeObserver?: unknown };
 g.ResizeObserver = g.ResizeObserver ?? ResizeObserverStub;
 
 // CI runs every package's tests at once on two cores: give async UI (lookups, lazy pages) time to settle
-configure({ asyncUtilTimeout: 5000 });
+configure({ asyncUtilTimeout: 15000 });

@@ -16,4 +16,4 @@ if (!g.DOMMatrixReadOnly) {
 }
 
 // CI runs every package's tests at once on two cores: give async UI (lookups, lazy pages) time to settle
-configure({ asyncUtilTimeout: 5000 });
+configure({ asyncUtilTimeout: 15000 });
