@@ -1,7 +1,5 @@
 import path from 'node:path';
 import request from 'supertest';
-import { SMTPServer } from 'smtp-server';
-import { ParsedMail, simpleParser } from 'mailparser';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -13,6 +11,7 @@ import accessPlugin from '@cocrm/plugin-access-backend';
 import suitePolicy from '@cocrm/plugin-permission-backend-module-suite-policy';
 import { demoOrgEntities } from './__testUtils__/demoOrg';
 import { DATABASES, authWithActor, databaseConfig, dropTestDatabases } from './__testUtils__/realStack';
+import { SmtpInbox, until } from './__testUtils__/smtpInbox';
 
 /*
  * The approval of a contract through the real plugins, as the portal runs
@@ -30,48 +29,8 @@ afterAll(dropTestDatabases);
 const u = (name: string) => `user:default/${name}`;
 const demoFlows = path.resolve(__dirname, '../../../examples/workflow-demo-flows.json');
 
-class Inbox {
-  readonly mails: ParsedMail[] = [];
-  readonly server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData: (stream, _session, done) => {
-      simpleParser(stream).then(m => {
-        this.mails.push(m);
-        done();
-      }, done);
-    },
-  });
-
-  listen(): Promise<number> {
-    return new Promise(resolve => {
-      this.server.listen(0, '127.0.0.1', () => resolve((this.server.server.address() as { port: number }).port));
-    });
-  }
-
-  async waitFor(to: string, subject: RegExp): Promise<ParsedMail> {
-    for (let i = 0; i < 200; i++) {
-      const m = this.mails.find(x => subject.test(x.subject ?? '') && JSON.stringify(x.to).includes(to));
-      if (m) return m;
-      await new Promise(r => setTimeout(r, 100));
-    }
-    throw new Error(`no mail to ${to} matching ${subject}; got ${this.mails.map(x => x.subject).join(' | ')}`);
-  }
-}
-
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  let last: T | undefined;
-  for (let i = 0; i < 200; i++) {
-    last = await read();
-    if (ok(last)) return last;
-    await new Promise(r => setTimeout(r, 100));
-  }
-  throw new Error(`${what}: still ${JSON.stringify(last)}`);
-}
-
 describe.each(DATABASES)('a contract approved through the real plugins on %s', databaseId => {
-  const inbox = new Inbox();
+  const inbox = new SmtpInbox();
   let server: Parameters<typeof request>[0];
 
   beforeAll(async () => {
@@ -106,7 +65,7 @@ describe.each(DATABASES)('a contract approved through the real plugins on %s', d
   });
 
   afterAll(async () => {
-    await new Promise<void>(resolve => inbox.server.close(() => resolve()));
+    await inbox.close();
   });
 
   const as = (name: string) => {

@@ -1,6 +1,4 @@
 import request from 'supertest';
-import { SMTPServer } from 'smtp-server';
-import { ParsedMail, simpleParser } from 'mailparser';
 import { ImapFlow } from 'imapflow';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { databaseServiceFactory } from '@backstage/backend-defaults/database';
@@ -15,6 +13,7 @@ import suitePolicy from '@cocrm/plugin-permission-backend-module-suite-policy';
 import { DovecotServer, dovecotMode } from '@cocrm/plugin-mail-backend/testUtils';
 import { demoOrgEntities } from './__testUtils__/demoOrg';
 import { DATABASES, authWithActor, databaseConfig, dropTestDatabases } from './__testUtils__/realStack';
+import { SmtpInbox, until } from './__testUtils__/smtpInbox';
 
 /*
  * Mail routed into a customer record through the real plugins (mail, CRM with
@@ -31,39 +30,6 @@ afterAll(dropTestDatabases);
 const u = (name: string) => `user:default/${name}`;
 const mode = dovecotMode();
 
-class SmtpInbox {
-  readonly mails: ParsedMail[] = [];
-  readonly server = new SMTPServer({
-    authOptional: true,
-    allowInsecureAuth: true,
-    disabledCommands: ['STARTTLS'],
-    onAuth: (_auth, _session, done) => done(null, { user: 'ok' }),
-    logger: false,
-    onData: (stream, _session, done) => {
-      simpleParser(stream).then(m => {
-        this.mails.push(m);
-        done();
-      }, done);
-    },
-  });
-
-  listen(): Promise<number> {
-    return new Promise(resolve => {
-      this.server.listen(0, '127.0.0.1', () => resolve((this.server.server.address() as { port: number }).port));
-    });
-  }
-}
-
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  let last: T | undefined;
-  for (let i = 0; i < 150; i++) {
-    last = await read();
-    if (ok(last)) return last;
-    await new Promise(r => setTimeout(r, 200));
-  }
-  throw new Error(`${what}: still ${JSON.stringify(last)}`);
-}
-
 function rfc822(lines: Record<string, string>, body: string): Buffer {
   const head = Object.entries(lines).map(([k, v]) => `${k}: ${v}`).join('\r\n');
   return Buffer.from(`${head}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n${body}\r\n`, 'utf8');
@@ -72,7 +38,7 @@ function rfc822(lines: Record<string, string>, body: string): Buffer {
 type TimelineItem = { source: string; kind: string; title: string; summary?: string; link?: { id: string } };
 
 (mode === 'skip' ? describe.skip : describe).each(DATABASES)('mail routed into customer records through the real plugins on %s', databaseId => {
-  const smtp = new SmtpInbox();
+  const smtp = new SmtpInbox({ login: true });
   let dovecot: DovecotServer;
   let server: Parameters<typeof request>[0];
 
@@ -109,7 +75,7 @@ type TimelineItem = { source: string; kind: string; title: string; summary?: str
   });
 
   afterAll(async () => {
-    await new Promise<void>(resolve => smtp.server.close(() => resolve()));
+    await smtp.close();
     await dovecot?.stop();
   });
 
@@ -151,7 +117,7 @@ type TimelineItem = { source: string; kind: string; title: string; summary?: str
       displayName: '周浩的邮箱',
       email: 'zhouhao@example.com',
       imap: { host: '127.0.0.1', port: dovecot.port, secure: false, user: 'zhouhao', password: 'imap-secret' },
-      smtp: { host: '127.0.0.1', port: (smtp.server.server.address() as { port: number }).port, secure: false },
+      smtp: { host: '127.0.0.1', port: smtp.port, secure: false },
       sharing: 'everything',
     });
     expect(account.status).toBe(201);
