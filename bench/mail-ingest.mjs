@@ -10,7 +10,7 @@
 // Every measurement runs in a fresh child process (bench/mail/worker.cjs). See bench/README.md.
 //
 //   bash scripts/with-node.sh node bench/mail-ingest.mjs [--messages 10000] [--big-mb 100]
-//        [--batch 50] [--no-sqlite] [--no-big] [--profile] [--keep] [--src <copy of plugins/mail-backend/src>]
+//        [--batch 50] [--no-sqlite] [--no-big] [--no-hooks] [--profile] [--keep] [--src <copy of plugins/mail-backend/src>]
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -57,6 +57,7 @@ const SQLITE = !argv.includes('--no-sqlite');
 const BIG = !argv.includes('--no-big');
 const PROFILE = argv.includes('--profile');
 const KEEP = argv.includes('--keep');
+const NO_HOOKS = argv.includes('--no-hooks');
 const RATIO_TARGET = 0.5;
 const RSS_TARGET_MB = 150;
 
@@ -66,7 +67,7 @@ const KEY = Buffer.alloc(32, 9).toString('base64');
 const USERS = { bench: 'pw-bench', big: 'pw-big' };
 
 const pluginSrc = p => require(path.join(root, 'plugins/mail-backend/src', p));
-const { DovecotServer } = pluginSrc('__testUtils__/dovecot');
+const { DovecotServer } = pluginSrc('testUtils/dovecot');
 const { bulkMessage, bigAttachmentMessage } = pluginSrc('crash/__testUtils__/bulkCorpus');
 const { fillMaildir, chownMail } = pluginSrc('crash/__testUtils__/maildir');
 const { openDatabase, stderrLogger } = pluginSrc('crash/__testUtils__/workerSupport');
@@ -217,7 +218,7 @@ async function main() {
     floors.push(await worker(floorInput));
     log(`floor: ${floors[0].messages} messages in ${(floors[0].ms / 1000).toFixed(1)} s`);
     for (const kind of kinds) {
-      pipelines[kind] = await worker({ mode: 'pipeline', ...targets[kind], key: KEY, batchSize: BATCH, fakeCrm: true, stages: true, srcRoot: SRC }, { profile: PROFILE && kind === 'postgres' });
+      pipelines[kind] = await worker({ mode: 'pipeline', ...targets[kind], key: KEY, batchSize: BATCH, fakeCrm: true, stages: true, srcRoot: SRC, noHooks: NO_HOOKS }, { profile: PROFILE && kind === 'postgres' });
       log(`pipeline ${kind}: ${pipelines[kind].counts.messages} messages in ${(pipelines[kind].ms / 1000).toFixed(1)} s`);
     }
     floors.push(await worker(floorInput));

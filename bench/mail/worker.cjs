@@ -157,8 +157,11 @@ async function pipeline(input) {
       // routing as createMail installs it, with an in-memory CRM that knows the corpus's senders
       src('routing').installRouting(mail, { crm: src('crash/__testUtils__/corpusCrm').corpusCrm() });
     }
+    // --no-hooks: the sync core alone (fetch, store, parse), to tell it from the after-parse work
+    if (input.noHooks) mail.hooks.length = 0;
     if (input.stages || input.memoryStages) {
       timed(stages, 'store (ingestBatch: raw + message + copy + cursor, one transaction per batch)', mail.messages, 'ingestBatch');
+      if (mail.messages.ingestForParsing) timed(stages, 'store (ingestBatch: raw + message + copy + cursor, one transaction per batch)', mail.messages, 'ingestForParsing');
       timed(stages, 'parse (charset repair + streaming MailParser)', parser, 'parse');
       timed(stages, 'raw read back for parsing', mail.raw, 'get');
       timed(stages, 'parse bookkeeping (parseInput + markParsed/markFailed)', mail.messages, 'parseInput');
