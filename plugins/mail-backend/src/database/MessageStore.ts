@@ -110,50 +110,77 @@ export class MessageStore {
    * transaction. Returns the ids of the logical messages still to be parsed.
    */
   async ingestBatch(folder: FolderCursor, uidValidity: string, items: FetchedMessage[], cursorUid: number): Promise<string[]> {
+    return [...(await this.ingestForParsing(folder, uidValidity, items, cursorUid)).keys()];
+  }
+
+  /** As ingestBatch, with the bytes of each message still to parse: the sync parses them without reading them back. */
+  async ingestForParsing(folder: FolderCursor, uidValidity: string, items: FetchedMessage[], cursorUid: number): Promise<Map<string, Buffer>> {
     return this.knex.transaction(async trx => {
-      const toParse = new Set<string>();
-      for (const item of items) {
-        const ref = rawRef(item.raw);
-        await this.raw.put(trx, ref, item.raw);
-        const key = messageKey(item.raw);
+      const toParse = new Map<string, Buffer>();
+      const prepared = items.map(item => ({ item, ref: rawRef(item.raw), key: messageKey(item.raw) }));
+      for (const p of prepared) await this.raw.put(trx, p.ref, p.item.raw);
+      // one multi-row insert per batch instead of one per message; the first copy of a key names the raw
+      const firstOfKey = new Map<string, (typeof prepared)[number]>();
+      for (const p of prepared) if (!firstOfKey.has(p.key)) firstOfKey.set(p.key, p);
+      const now = new Date();
+      if (firstOfKey.size) {
         await trx('mail_messages')
-          .insert({
-            id: randomUUID(),
-            message_key: key,
-            message_id_header: messageIdHeader(item.raw),
-            raw_ref: ref,
-            size: item.raw.length,
-            parse_status: 'pending',
-            parse_attempts: 0,
-            received_at: item.internalDate,
-            created_at: new Date(),
-          })
+          .insert(
+            [...firstOfKey.values()].map(p => ({
+              id: randomUUID(),
+              message_key: p.key,
+              message_id_header: messageIdHeader(p.item.raw),
+              raw_ref: p.ref,
+              size: p.item.raw.length,
+              parse_status: 'pending',
+              parse_attempts: 0,
+              received_at: p.item.internalDate,
+              created_at: now,
+            })),
+          )
           .onConflict('message_key')
           .ignore();
-        const message = await trx('mail_messages').where({ message_key: key }).first('id', 'parse_status');
-        if (message.parse_status === 'pending') toParse.add(message.id);
-        if (folder.resyncFrom && (await this.rekeyCopy(trx, folder, uidValidity, message.id, item))) continue;
-        await trx('mail_copies')
-          .insert({
-            id: randomUUID(),
-            account_id: folder.accountId,
-            folder_id: folder.id,
-            uid_validity: uidValidity,
-            uid: item.uid,
-            message_id: message.id,
-            flags: flagsJson(item.flags),
-            modseq: item.modseq,
-            internal_date: item.internalDate,
-            created_at: new Date(),
-          })
-          .onConflict(['folder_id', 'uid_validity', 'uid'])
-          .ignore();
       }
+      const rows: Array<{ id: string; message_key: string; parse_status: string }> = firstOfKey.size
+        ? await trx('mail_messages').whereIn('message_key', [...firstOfKey.keys()]).select('id', 'message_key', 'parse_status')
+        : [];
+      const byKey = new Map(rows.map(r => [r.message_key, r]));
+      const copies: Array<Record<string, unknown>> = [];
+      for (const p of prepared) {
+        const message = byKey.get(p.key)!;
+        if (message.parse_status === 'pending' && !toParse.has(message.id)) toParse.set(message.id, firstOfKey.get(p.key)!.item.raw);
+        if (folder.resyncFrom && (await this.rekeyCopy(trx, folder, uidValidity, message.id, p.item))) continue;
+        copies.push({
+          id: randomUUID(),
+          account_id: folder.accountId,
+          folder_id: folder.id,
+          uid_validity: uidValidity,
+          uid: p.item.uid,
+          message_id: message.id,
+          flags: flagsJson(p.item.flags),
+          modseq: p.item.modseq,
+          internal_date: p.item.internalDate,
+          created_at: now,
+        });
+      }
+      if (copies.length) await trx('mail_copies').insert(copies).onConflict(['folder_id', 'uid_validity', 'uid']).ignore();
       await trx('mail_folders')
         .where({ id: folder.id, uid_validity: uidValidity })
         .where('last_uid', '<', cursorUid)
         .update({ last_uid: cursorUid });
-      return [...toParse];
+      return toParse;
+    });
+  }
+
+  /** A batch's parse outcomes in one transaction: one commit instead of one per message. */
+  async markParsedMany(outcomes: Array<{ id: string; parsed: ParsedMail } | { id: string; error: string }>): Promise<void> {
+    if (!outcomes.length) return;
+    await this.knex.transaction(async trx => {
+      const store = new MessageStore(trx, this.raw);
+      for (const o of outcomes) {
+        if ('parsed' in o) await store.markParsed(o.id, o.parsed);
+        else await store.markFailed(o.id, o.error);
+      }
     });
   }
 

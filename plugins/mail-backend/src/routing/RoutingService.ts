@@ -123,7 +123,7 @@ export class RoutingService implements ParsedMessageHook {
     let internal: InternalAddresses;
     try {
       // threads need nothing from outside: a reply joins its thread even while the CRM is down
-      for (const m of messages) await this.threader.thread(m);
+      await this.threader.threadMany(messages);
       internal = await this.deps.access.internalAddresses();
     } catch (e) {
       await this.fail(messages.map(m => m.id), e);
@@ -143,7 +143,9 @@ export class RoutingService implements ParsedMessageHook {
         for (const m of directed) await replaceMatches(trx, m.id, plan.matches.get(m.id) ?? []);
         await this.setStatus(trx, directed.map(m => m.id), 'routed', null);
       });
-      for (const t of currentThreads) await deriveThreadLinks(knex, t, plan.names);
+      await knex.transaction(async trx => {
+        for (const t of currentThreads) await deriveThreadLinks(trx, t, plan.names);
+      });
       await this.deps.leads.forget([...plan.known]);
       const unknown = outside.filter(m => plan.unknownSender.has(m.id) && m.from[0]);
       const unlinked = await this.withoutLinks(unknown.map(m => m.threadId!));

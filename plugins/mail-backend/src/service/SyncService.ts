@@ -5,7 +5,7 @@ import { toIsoOrNull } from '@cocrm/plugin-access-node';
 import type { AccountStore } from '../database/AccountStore';
 import type { FetchedMessage, FolderCursor, MessageStore } from '../database/MessageStore';
 import type { RawStore } from '../database/RawStore';
-import type { MessageParser } from '../mime/MessageParser';
+import type { MessageParser, ParsedMail } from '../mime/MessageParser';
 import { MailError } from '../errors';
 import { ImapClientFactory, readAll } from './imapClient';
 import type { PasswordCipher } from './PasswordCipher';
@@ -154,18 +154,31 @@ export class SyncService {
         }
       }
       fresh.sort((a, b) => a.uid - b.uid);
-      for (let i = 0; i < fresh.length; i += this.batchSize) {
-        const batch = fresh.slice(i, i + this.batchSize);
-        const items: FetchedMessage[] = [];
-        for (const m of batch) {
-          const download = await client.download(String(m.uid), undefined, { uid: true });
-          // expunged between FETCH and download: nothing to store, the cursor may pass it
-          if (!download.content) continue;
-          items.push({ ...m, raw: await readAll(download.content) });
+      // the next batch downloads while the previous one is stored, parsed and hooked: IMAP and the database overlap.
+      // Stores stay in order (one batch at a time), so the cursor still only moves over committed rows.
+      let previous: Promise<void> = Promise.resolve();
+      try {
+        for (let i = 0; i < fresh.length; i += this.batchSize) {
+          const batch = fresh.slice(i, i + this.batchSize);
+          const items: FetchedMessage[] = [];
+          for (const m of batch) {
+            const download = await client.download(String(m.uid), undefined, { uid: true });
+            // expunged between FETCH and download: nothing to store, the cursor may pass it
+            if (!download.content) continue;
+            items.push({ ...m, raw: await readAll(download.content, download.meta?.expectedSize) });
+          }
+          await previous;
+          const cursorUid = batch[batch.length - 1].uid;
+          previous = (async () => {
+            const toParse = await messages.ingestForParsing(cursor, uidValidity, items, cursorUid);
+            out.added += items.length;
+            await this.parseBatch(toParse, result);
+          })();
+          // rethrown by the next await; until then not an unhandled rejection
+          previous.catch(() => undefined);
         }
-        const toParse = await messages.ingestBatch(cursor, uidValidity, items, batch[batch.length - 1].uid);
-        out.added += items.length;
-        await this.parseAll(toParse, result);
+      } finally {
+        await previous;
       }
 
       cursor = await messages.folder(folder.id);
@@ -200,6 +213,25 @@ export class SyncService {
     const onServer = new Set(((await client.search({ uid: range }, { uid: true })) || []) as number[]);
     const ours = await this.deps.messages.liveUids(cursor.id, cursor.uidValidity!);
     return { flags, deleted: ours.filter(uid => uid <= cursor.lastUid && !onServer.has(uid)) };
+  }
+
+  /** Parses a just-stored batch from the bytes in hand (no read back) and records the outcomes in one transaction. */
+  private async parseBatch(raws: Map<string, Buffer>, result: MailSyncResult): Promise<void> {
+    const outcomes: Array<{ id: string; parsed: ParsedMail } | { id: string; error: string }> = [];
+    for (const [id, raw] of raws) {
+      try {
+        outcomes.push({ id, parsed: await this.deps.parser.parse(raw) });
+      } catch (e) {
+        const reason = e instanceof Error ? e.message || e.name : String(e);
+        this.deps.logger.warn(`Mail message ${id} failed to parse: ${reason}`);
+        outcomes.push({ id, error: reason });
+      }
+    }
+    await this.deps.messages.markParsedMany(outcomes);
+    const parsed = outcomes.filter(o => 'parsed' in o).map(o => o.id);
+    result.parsed += parsed.length;
+    result.failed += outcomes.length - parsed.length;
+    await this.afterParsed(parsed);
   }
 
   private async parseAll(ids: string[], result: MailSyncResult): Promise<void> {

@@ -26,8 +26,19 @@ export const defaultImapClientFactory = (login: ImapLogin, overrides: { qresync?
     ...overrides,
   });
 
-export async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
-  return Buffer.concat(chunks);
+export async function readAll(stream: Readable, expectedSize = 0): Promise<Buffer> {
+  // copied into one buffer of the announced size as it arrives: Buffer.concat holds every chunk and the result at once
+  let out = Buffer.allocUnsafe(expectedSize);
+  let length = 0;
+  for await (const chunk of stream) {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+    if (length + buf.length > out.length) {
+      const grown = Buffer.allocUnsafe(Math.max(out.length * 2, length + buf.length));
+      out.copy(grown, 0, 0, length);
+      out = grown;
+    }
+    buf.copy(out, length);
+    length += buf.length;
+  }
+  return out.subarray(0, length);
 }
