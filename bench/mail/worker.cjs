@@ -163,7 +163,10 @@ async function pipeline(input) {
       timed(stages, 'store (ingestBatch: raw + message + copy + cursor, one transaction per batch)', mail.messages, 'ingestBatch');
       if (mail.messages.ingestForParsing) timed(stages, 'store (ingestBatch: raw + message + copy + cursor, one transaction per batch)', mail.messages, 'ingestForParsing');
       timed(stages, 'parse (charset repair + streaming MailParser)', parser, 'parse');
+      if (parser.parseStream) timed(stages, 'parse (charset repair + streaming MailParser)', parser, 'parseStream');
       timed(stages, 'raw read back for parsing', mail.raw, 'get');
+      if (mail.raw.stream) timed(stages, 'raw read back for parsing', mail.raw, 'stream');
+      if (mail.raw.stage) timed(stages, 'store (ingestBatch: raw + message + copy + cursor, one transaction per batch)', mail.raw, 'stage');
       timed(stages, 'parse bookkeeping (parseInput + markParsed/markFailed)', mail.messages, 'parseInput');
       timed(stages, 'parse bookkeeping (parseInput + markParsed/markFailed)', mail.messages, 'markParsed');
       timed(stages, 'parse bookkeeping (parseInput + markParsed/markFailed)', mail.messages, 'markFailed');

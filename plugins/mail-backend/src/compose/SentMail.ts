@@ -4,7 +4,7 @@ import type { ImapFlow } from 'imapflow';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { MessageStore } from '../database/MessageStore';
 import type { RawStore } from '../database/RawStore';
-import type { MessageParser } from '../mime/MessageParser';
+import { MessageParser, parseRaw } from '../mime/MessageParser';
 import { messageIdHeader, messageKey } from '../mime/messageKey';
 import type { ParsedMessageHook } from '../service/hooks';
 import type { ImapClientFactory } from '../service/imapClient';
@@ -77,7 +77,7 @@ export class SentMail {
     if (!input) return;
     if (input.status !== 'parsed') {
       try {
-        await messages.markParsed(messageId, await parser.parse(await raw.get(input.rawRef)));
+        await messages.markParsed(messageId, await parseRaw(raw, parser, input.rawRef));
       } catch (e) {
         const reason = e instanceof Error ? e.message || e.name : String(e);
         logger.warn(`Sent message ${messageId} failed to parse: ${reason}`);

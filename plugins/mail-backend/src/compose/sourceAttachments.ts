@@ -1,7 +1,7 @@
 import { Readable } from 'stream';
 import { MailParser } from 'mailparser';
 import type { AttachmentStream, MessageText } from 'mailparser';
-import { repairCharsets } from '../mime/charsetRepair';
+import { repairedPieces } from '../mime/charsetRepair';
 
 /**
  * The bytes of some attachments of a stored message, by their index in the
@@ -41,7 +41,7 @@ export function readSourceAttachments(raw: Buffer, indexes: number[]): Promise<M
         .then(() => resolve(found))
         .catch(reject);
     });
-    const source = Readable.from(repairCharsets(raw));
+    const source = Readable.from(repairedPieces(raw));
     source.once('error', reject);
     source.pipe(parser);
   });

@@ -328,7 +328,7 @@ describeDovecot('crash safety of the IMAP sync (SIGKILL)', () => {
       const f = await knex('mail_folders').where({ id: archiveFolder.id }).first('resync_from_uid_validity', 'last_uid');
       return !!f.resync_from_uid_validity && Number(f.last_uid) > 0;
     };
-    const resync = await syncThroughKills(1, resyncSnapshot, () => ({ when: resyncing, afterMs: Math.round(rng() * 1500) }), resyncing);
+    const resync = await syncThroughKills(1, resyncSnapshot, () => ({ when: resyncing, afterMs: Math.round(rng() * 150) }), resyncing);
     // the kill hit the resync half-way (probe: still resyncing afterwards), no copy went missing or doubled meanwhile
     expect(resync.log).toEqual([expect.objectContaining({ copies: TOTAL, probe: true })]);
     expect(resync.output.result.folders[1]).toMatchObject({ path: 'Archive', fullResync: true });

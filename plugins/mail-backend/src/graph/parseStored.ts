@@ -1,7 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { MessageStore } from '../database/MessageStore';
 import type { RawStore } from '../database/RawStore';
-import type { MessageParser } from '../mime/MessageParser';
+import { MessageParser, parseRaw } from '../mime/MessageParser';
 
 export interface ParseDeps {
   messages: MessageStore;
@@ -26,7 +26,7 @@ export async function parseStored(deps: ParseDeps, ids: string[]): Promise<{ par
     const input = await messages.parseInput(id);
     if (!input || input.status === 'parsed') continue;
     try {
-      await messages.markParsed(id, await parser.parse(await raw.get(input.rawRef)));
+      await messages.markParsed(id, await parseRaw(raw, parser, input.rawRef));
       parsedIds.push(id);
     } catch (e) {
       const reason = e instanceof Error ? e.message || e.name : String(e);

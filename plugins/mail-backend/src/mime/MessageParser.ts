@@ -2,7 +2,8 @@ import { Readable } from 'stream';
 import { MailParser } from 'mailparser';
 import type { AddressObject, AttachmentStream, EmailAddress, HeaderValue, Headers, MessageText } from 'mailparser';
 import type { MailAddress, MailAttachmentMeta } from '@cocrm/plugin-mail-common';
-import { repairCharsets } from './charsetRepair';
+import { canStream, RawStore } from '../database/RawStore';
+import { charsetRepairStream, repairedPieces } from './charsetRepair';
 
 /** What parsing yields; the date is deliberately absent (it comes from IMAP INTERNALDATE). */
 export interface ParsedMail {
@@ -21,6 +22,8 @@ export interface ParsedMail {
 /** Injected so tests (and a future parser) can replace it; a throw marks the message failed. */
 export interface MessageParser {
   parse(raw: Buffer): Promise<ParsedMail>;
+  /** The raw message as a stream of its bytes: what a big message is parsed from, so it is never in memory whole. */
+  parseStream?(raw: Readable): Promise<ParsedMail>;
 }
 
 function flatten(list: EmailAddress[]): MailAddress[] {
@@ -46,10 +49,6 @@ function strings(value: HeaderValue | undefined): string[] {
   return [];
 }
 
-function* pieces(parts: Buffer[], size = 64 * 1024): Generator<Buffer> {
-  for (const part of parts) for (let i = 0; i < part.length; i += size) yield part.subarray(i, i + size);
-}
-
 /** Counts an attachment's bytes without keeping them, then lets the parser go on. */
 function drain(attachment: AttachmentStream): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -72,6 +71,15 @@ function drain(attachment: AttachmentStream): Promise<number> {
  */
 export class StreamingMessageParser implements MessageParser {
   parse(raw: Buffer): Promise<ParsedMail> {
+    // already whole: repaired at once, handed over in pieces (one 137 MB chunk costs the parser several hundred MB more)
+    return this.run(Readable.from(repairedPieces(raw)));
+  }
+
+  parseStream(raw: Readable): Promise<ParsedMail> {
+    return this.run(charsetRepairStream(raw));
+  }
+
+  private run(source: Readable): Promise<ParsedMail> {
     return new Promise((resolve, reject) => {
       const parser = new MailParser({ skipTextToHtml: true, skipImageLinks: true });
       let headers: Headers = new Map();
@@ -121,10 +129,14 @@ export class StreamingMessageParser implements MessageParser {
           })
           .catch(reject);
       });
-      // in 64 kB pieces: a 137 MB body handed over as one chunk costs the parser several hundred MB more
-      const source = Readable.from(pieces(repairCharsets(raw)));
       source.once('error', reject);
       source.pipe(parser);
     });
   }
+}
+
+/** Parses a stored raw message: streamed from the store when both store and parser can, so a big one is never whole in memory. */
+export async function parseRaw(raw: RawStore, parser: MessageParser, ref: string): Promise<ParsedMail> {
+  if (canStream(raw) && parser.parseStream) return parser.parseStream((await raw.stream(ref)).stream);
+  return parser.parse(await raw.get(ref));
 }

@@ -1,7 +1,29 @@
+import { Readable } from 'stream';
 import iconv from 'iconv-lite';
-import { repairCharsets } from './charsetRepair';
-import { messageKey, normaliseMessageId } from './messageKey';
+import { corpus } from '../__testUtils__/corpus';
+import { bulkMessage } from '../crash/__testUtils__/bulkCorpus';
+import { CharsetRepairer, repairCharsets } from './charsetRepair';
+import { identityOf, messageKey, normaliseMessageId, StreamingIdentity } from './messageKey';
 import { StreamingMessageParser } from './MessageParser';
+
+/** Every message of the test corpus, plus bulk mail with its Chinese-charset, malformed and Message-ID-less cases. */
+const samples = (): Buffer[] => [
+  ...Object.values(corpus).map(make => (make as () => Buffer)()),
+  ...Array.from({ length: 520 }, (_, n) => bulkMessage(n)),
+  Buffer.from('Subject: no header end, no body'),
+  Buffer.from('Subject: lf only\n\nbody  \n\n'),
+];
+
+/** The message cut at pseudo-random points (1–97 bytes), as a network or a store might deliver it. */
+function* cuts(raw: Buffer, seed: number): Generator<Buffer> {
+  let s = seed;
+  for (let at = 0; at < raw.length; ) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    const n = 1 + (s % 97);
+    yield raw.subarray(at, at + n);
+    at += n;
+  }
+}
 
 const lines = (...parts: Array<string | Buffer>) =>
   Buffer.concat(parts.flatMap(p => [typeof p === 'string' ? Buffer.from(p) : p, Buffer.from('\r\n')]));
@@ -24,8 +46,52 @@ describe('messageKey', () => {
   });
 });
 
+describe('identity of a message streaming past', () => {
+  it('is the identity of the whole buffer, however the message is cut', () => {
+    const different = samples().filter((raw, i) => {
+      const streaming = new StreamingIdentity();
+      for (const piece of cuts(raw, i + 1)) streaming.update(piece);
+      return JSON.stringify(streaming.finish()) !== JSON.stringify(identityOf(raw));
+    });
+    expect(different).toEqual([]);
+  });
+
+  it('trims trailing whitespace of a Message-ID-less body split across chunks, as the buffer key does', () => {
+    const raw = Buffer.from('From: a@x.example\r\nSubject: s\r\n\r\nline one\r\n  \r\n\t\r\n');
+    const streaming = new StreamingIdentity();
+    for (let i = 0; i < raw.length; i++) streaming.update(raw.subarray(i, i + 1));
+    expect(streaming.finish().key).toBe(messageKey(raw));
+    expect(messageKey(raw)).toBe(messageKey(Buffer.from('From: a@x.example\r\nSubject: s\r\n\r\nline one')));
+  });
+});
+
 describe('charset repair before parsing', () => {
   const parser = new StreamingMessageParser();
+
+  it('repairs the same however the message is cut into chunks', () => {
+    const different = samples().filter((raw, i) => {
+      const repairer = new CharsetRepairer();
+      const out: Buffer[] = [];
+      for (const piece of cuts(raw, i + 7)) out.push(...repairer.push(piece));
+      out.push(...repairer.end());
+      return !Buffer.concat(out).equals(Buffer.concat(repairCharsets(raw)));
+    });
+    expect(different).toEqual([]);
+  });
+
+  it('parses a stream as it parses the buffer, Chinese charsets included', async () => {
+    for (const raw of Object.values(corpus).map(make => (make as () => Buffer)())) {
+      expect(await parser.parseStream(Readable.from(cuts(raw, 3)))).toEqual(await parser.parse(raw));
+    }
+  });
+
+  it('fails the parse when the stream fails', async () => {
+    async function* broken() {
+      yield Buffer.from('Subject: x\r\n');
+      throw new Error('store went away');
+    }
+    await expect(parser.parseStream(Readable.from(broken()))).rejects.toThrow('store went away');
+  });
 
   it('passes a message with nothing to repair through unchanged, without copying bodies', () => {
     const raw = lines('Subject: plain', 'Content-Type: multipart/mixed; boundary=q', '', '--q', 'Content-Type: text/plain; charset=utf-8', '', 'x', '--q--', '');

@@ -3,9 +3,9 @@ import type { ImapFlow, ExpungeEvent, FlagsEvent } from 'imapflow';
 import type { MailSyncResult, MailSyncState } from '@cocrm/plugin-mail-common';
 import { toIsoOrNull } from '@cocrm/plugin-access-node';
 import type { AccountStore } from '../database/AccountStore';
-import type { FetchedMessage, FolderCursor, MessageStore } from '../database/MessageStore';
-import type { RawStore } from '../database/RawStore';
-import type { MessageParser, ParsedMail } from '../mime/MessageParser';
+import type { FetchedMessage, FolderCursor, MessageStore, StagedMessage } from '../database/MessageStore';
+import { canStream, RawStore } from '../database/RawStore';
+import { MessageParser, ParsedMail, parseRaw } from '../mime/MessageParser';
 import { MailError } from '../errors';
 import { ImapClientFactory, readAll } from './imapClient';
 import type { PasswordCipher } from './PasswordCipher';
@@ -19,6 +19,14 @@ export interface SyncOptions {
 }
 
 type FolderResult = MailSyncResult['folders'][number];
+
+/** A message on the server past the cursor, as FETCH describes it (size: RFC822.SIZE). */
+type Fresh = { uid: number; flags: string[]; internalDate: Date; modseq: string | null; size: number };
+
+/** Messages above this size are streamed into the store on their own instead of being held in a batch. */
+const STREAM_ABOVE = 4 * 1024 * 1024;
+/** A batch ends at this many bytes too: with the overlapping download, two batches are in memory at most. */
+const BATCH_BYTES = 16 * 1024 * 1024;
 
 /**
  * Pulls IMAP mailboxes into the store exactly once. Per folder: detect a
@@ -141,8 +149,8 @@ export class SyncService {
       }
 
       // collect first, download after: no IMAP command may run inside a fetch loop
-      const fresh: Array<{ uid: number; flags: string[]; internalDate: Date; modseq: string | null }> = [];
-      for await (const m of client.fetch(`${cursor.lastUid + 1}:*`, { uid: true, flags: true, internalDate: true }, { uid: true })) {
+      const fresh: Fresh[] = [];
+      for await (const m of client.fetch(`${cursor.lastUid + 1}:*`, { uid: true, flags: true, internalDate: true, size: true }, { uid: true })) {
         // `n:*` always returns the last message, even when its UID is below n
         if (m.uid > cursor.lastUid) {
           fresh.push({
@@ -150,36 +158,12 @@ export class SyncService {
             flags: [...(m.flags ?? [])],
             internalDate: m.internalDate instanceof Date ? m.internalDate : new Date(m.internalDate ?? Date.now()),
             modseq: m.modseq !== undefined ? m.modseq.toString() : null,
+            size: m.size ?? 0,
           });
         }
       }
       fresh.sort((a, b) => a.uid - b.uid);
-      // the next batch downloads while the previous one is stored, parsed and hooked: IMAP and the database overlap.
-      // Stores stay in order (one batch at a time), so the cursor still only moves over committed rows.
-      let previous: Promise<void> = Promise.resolve();
-      try {
-        for (let i = 0; i < fresh.length; i += this.batchSize) {
-          const batch = fresh.slice(i, i + this.batchSize);
-          const items: FetchedMessage[] = [];
-          for (const m of batch) {
-            const download = await client.download(String(m.uid), undefined, { uid: true });
-            // expunged between FETCH and download: nothing to store, the cursor may pass it
-            if (!download.content) continue;
-            items.push({ ...m, raw: await readAll(download.content, download.meta?.expectedSize) });
-          }
-          await previous;
-          const cursorUid = batch[batch.length - 1].uid;
-          previous = (async () => {
-            const toParse = await messages.ingestForParsing(cursor, uidValidity, items, cursorUid);
-            out.added += items.length;
-            await this.parseBatch(toParse, result);
-          })();
-          // rethrown by the next await; until then not an unhandled rejection
-          previous.catch(() => undefined);
-        }
-      } finally {
-        await previous;
-      }
+      await this.ingest(client, cursor, uidValidity, fresh, out, result);
 
       cursor = await messages.folder(folder.id);
       if (cursor.resyncFrom) out.deleted += await messages.finishFullResync(cursor, uidValidity);
@@ -215,12 +199,62 @@ export class SyncService {
     return { flags, deleted: ours.filter(uid => uid <= cursor.lastUid && !onServer.has(uid)) };
   }
 
-  /** Parses a just-stored batch from the bytes in hand (no read back) and records the outcomes in one transaction. */
-  private async parseBatch(raws: Map<string, Buffer>, result: MailSyncResult): Promise<void> {
+  /**
+   * Downloads and stores the fresh messages in UID order. Batches of small
+   * messages are held in memory: the next batch downloads while the previous
+   * one is stored, parsed and hooked, so IMAP and the database overlap. A big
+   * message is streamed into the raw store on its own and parsed from there,
+   * so it is never one buffer. Stores stay in order, one at a time, so the
+   * cursor only ever moves over committed rows.
+   */
+  private async ingest(client: ImapFlow, cursor: FolderCursor, uidValidity: string, fresh: Fresh[], out: FolderResult, result: MailSyncResult): Promise<void> {
+    const { messages, raw } = this.deps;
+    const streaming = canStream(raw) ? raw : null;
+    const isBig = (m: Fresh) => !!streaming && m.size > STREAM_ABOVE;
+    let previous: Promise<void> = Promise.resolve();
+    const store = async (items: Array<FetchedMessage | StagedMessage>, cursorUid: number) => {
+      const toParse = await messages.ingestForParsing(cursor, uidValidity, items, cursorUid);
+      out.added += items.length;
+      await this.parseBatch(toParse, result);
+    };
+    try {
+      for (let i = 0; i < fresh.length; ) {
+        if (isBig(fresh[i])) {
+          const m = fresh[i++];
+          await previous;
+          const download = await client.download(String(m.uid), undefined, { uid: true });
+          // expunged between FETCH and download: nothing to store, the cursor may pass it
+          await store(download.content ? [{ ...m, staged: await streaming!.stage(download.content) }] : [], m.uid);
+          continue;
+        }
+        const items: FetchedMessage[] = [];
+        let bytes = 0;
+        let cursorUid = 0;
+        while (i < fresh.length && items.length < this.batchSize && bytes < BATCH_BYTES && !isBig(fresh[i])) {
+          const m = fresh[i++];
+          cursorUid = m.uid;
+          const download = await client.download(String(m.uid), undefined, { uid: true });
+          if (!download.content) continue;
+          const item = { ...m, raw: await readAll(download.content, download.meta?.expectedSize) };
+          bytes += item.raw.length;
+          items.push(item);
+        }
+        await previous;
+        previous = store(items, cursorUid);
+        // rethrown by the next await; until then not an unhandled rejection
+        previous.catch(() => undefined);
+      }
+    } finally {
+      await previous;
+    }
+  }
+
+  /** Parses a just-stored batch from the bytes in hand (a staged one from the store) and records the outcomes in one transaction. */
+  private async parseBatch(raws: Map<string, Buffer | null>, result: MailSyncResult): Promise<void> {
     const outcomes: Array<{ id: string; parsed: ParsedMail } | { id: string; error: string }> = [];
     for (const [id, raw] of raws) {
       try {
-        outcomes.push({ id, parsed: await this.deps.parser.parse(raw) });
+        outcomes.push({ id, parsed: raw ? await this.deps.parser.parse(raw) : await this.parseStored(id) });
       } catch (e) {
         const reason = e instanceof Error ? e.message || e.name : String(e);
         this.deps.logger.warn(`Mail message ${id} failed to parse: ${reason}`);
@@ -232,6 +266,14 @@ export class SyncService {
     result.parsed += parsed.length;
     result.failed += outcomes.length - parsed.length;
     await this.afterParsed(parsed);
+  }
+
+  /** Parses a stored message, streamed from the store when both sides can. */
+  private async parseStored(messageId: string): Promise<ParsedMail> {
+    const { messages, raw, parser } = this.deps;
+    const input = await messages.parseInput(messageId);
+    if (!input) throw new Error(`Mail message ${messageId} is gone`);
+    return parseRaw(raw, parser, input.rawRef);
   }
 
   private async parseAll(ids: string[], result: MailSyncResult): Promise<void> {
@@ -263,7 +305,7 @@ export class SyncService {
     const input = await messages.parseInput(messageId);
     if (!input || input.status === 'parsed') return true;
     try {
-      const parsed = await parser.parse(await raw.get(input.rawRef));
+      const parsed = await parseRaw(raw, parser, input.rawRef);
       await messages.markParsed(messageId, parsed);
       return true;
     } catch (e) {

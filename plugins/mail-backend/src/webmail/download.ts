@@ -6,7 +6,7 @@ import { attachmentDisposition } from '@cocrm/plugin-access-node';
 import type { MailAttachmentMeta } from '@cocrm/plugin-mail-common';
 import type { RawStore } from '../database/RawStore';
 import { MailError } from '../errors';
-import { repairCharsets } from '../mime/charsetRepair';
+import { charsetRepairStream } from '../mime/charsetRepair';
 import { OpenedAttachment, openAttachment } from './attachmentStream';
 import { openRaw } from './rawStream';
 import { sniffContentType } from '@cocrm/plugin-access-node';
@@ -69,20 +69,20 @@ async function send(res: express.Response, opened: OpenedAttachment, filename: s
 /**
  * Serves the n-th attachment of a stored raw message, re-parsed with the
  * streaming parser from a streamed raw. The charset repair the sync's parser
- * saw is skipped (it needs the whole message in memory and never changes
- * which parts are attachments); should the part found not be the one
- * recorded, the repaired message is parsed instead.
+ * saw is skipped at first (it never changes which parts are attachments);
+ * should the part found not be the one recorded, the repaired message is
+ * parsed instead.
  */
 export async function sendStoredAttachment(
   res: express.Response,
   deps: { knex: Knex; raw: RawStore },
   source: { rawRef: string; index: number; meta: MailAttachmentMeta },
 ): Promise<void> {
-  const { stream } = await openRaw(deps.knex, deps.raw, source.rawRef);
+  const { stream } = await openRaw(deps.raw, source.rawRef);
   let opened = await openAttachment(stream, source.index);
   if (opened && opened.contentType.toLowerCase() !== source.meta.contentType.toLowerCase()) {
     opened.close();
-    opened = await openAttachment(Readable.from(repairCharsets(await deps.raw.get(source.rawRef))), source.index);
+    opened = await openAttachment(charsetRepairStream((await openRaw(deps.raw, source.rawRef)).stream), source.index);
   }
   if (!opened) throw new MailError(404, 'attachmentNotFound');
   await send(res, opened, safeFilename(source.meta.filename, `attachment-${source.index + 1}`));
@@ -90,7 +90,7 @@ export async function sendStoredAttachment(
 
 /** The message as it arrived (.eml), streamed from the store. */
 export async function sendRawMessage(res: express.Response, deps: { knex: Knex; raw: RawStore }, rawRef: string, subject: string | null): Promise<void> {
-  const { stream, size } = await openRaw(deps.knex, deps.raw, rawRef);
+  const { stream, size } = await openRaw(deps.raw, rawRef);
   downloadHeaders(res, 'message/rfc822', `${safeFilename(subject, 'message').slice(0, 150)}.eml`);
   if (size) res.setHeader('Content-Length', String(size));
   await pipeline(stream, res);
