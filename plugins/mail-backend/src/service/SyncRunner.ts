@@ -13,12 +13,20 @@ export interface SyncTask {
   run(accountId: string): Promise<void>;
 }
 
-const LEASE_MS = 10 * 60_000;
+export interface LeaseTiming {
+  /** how long a lease lasts without renewal: how long a crashed holder blocks its mailbox */
+  leaseMs: number;
+  /** how often a running sync renews it: well inside leaseMs, so a long first import keeps it */
+  renewEveryMs: number;
+}
+
+const DEFAULT_TIMING: LeaseTiming = { leaseMs: 2 * 60_000, renewEveryMs: 30_000 };
 
 /**
  * Runs one account's sync at a time — whether the scheduler or 立即同步 asks,
  * on whichever replica — by a lease taken with a conditional UPDATE on the
- * account row. A crashed holder's lease simply expires.
+ * account row. The lease is short and renewed while the sync runs, so a long
+ * import keeps it and a crashed holder's lease expires within minutes.
  */
 export class SyncRunner {
   readonly providers: Partial<Record<MailProvider, ProviderSync>> = {};
@@ -29,6 +37,7 @@ export class SyncRunner {
   constructor(
     private readonly knex: Knex,
     private readonly logger: LoggerService,
+    private readonly timing: LeaseTiming = DEFAULT_TIMING,
   ) {}
 
   private async lease(accountId: string): Promise<boolean> {
@@ -37,8 +46,29 @@ export class SyncRunner {
       .where({ id: accountId })
       .whereNull('deleted_at')
       .andWhere(b => b.whereNull('sync_lease_until').orWhere('sync_lease_until', '<', now))
-      .update({ sync_lease_owner: this.holder, sync_lease_until: new Date(now.getTime() + LEASE_MS) });
+      .update({ sync_lease_owner: this.holder, sync_lease_until: new Date(now.getTime() + this.timing.leaseMs) });
     return n === 1;
+  }
+
+  /** Extends our lease; false when it was lost (it expired and another run took it). */
+  private async renew(accountId: string): Promise<boolean> {
+    const n = await this.knex('mail_accounts')
+      .where({ id: accountId, sync_lease_owner: this.holder })
+      .update({ sync_lease_until: new Date(Date.now() + this.timing.leaseMs) });
+    return n === 1;
+  }
+
+  private keepLease(accountId: string): () => void {
+    const timer = setInterval(() => {
+      this.renew(accountId)
+        .then(kept => {
+          // unique keys keep the mail exactly once even then; only the work is done twice
+          if (!kept) this.logger.warn(`mail sync lease of account ${accountId} was lost (another run took it over)`);
+        })
+        .catch(e => this.logger.warn(`renewing the mail sync lease of account ${accountId} failed: ${(e as Error).message}`));
+    }, this.timing.renewEveryMs);
+    timer.unref?.();
+    return () => clearInterval(timer);
   }
 
   private async release(accountId: string): Promise<void> {
@@ -56,12 +86,14 @@ export class SyncRunner {
     const sync = this.providers[row.provider === 'graph' ? 'graph' : 'imap'];
     if (!sync) throw new MailError(400, 'graphNotConfigured');
     if (!(await this.lease(accountId))) return undefined;
+    const stopRenewing = this.keepLease(accountId);
     try {
       await this.tasks(this.before, accountId);
       const result = await sync(accountId);
       await this.tasks(this.after, accountId);
       return result;
     } finally {
+      stopRenewing();
       await this.release(accountId);
     }
   }
