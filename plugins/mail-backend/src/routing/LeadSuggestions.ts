@@ -90,9 +90,12 @@ export class LeadSuggestions {
     const { knex } = this.deps;
     for (let i = 0; i < addresses.length; i += IN_CHUNK) {
       const part = addresses.slice(i, i + IN_CHUNK);
+      // routing calls this for every batch, and there is rarely anything to forget: a read, and writes only when there is
+      const ids = (await knex('mail_lead_suggestions').whereIn('address', part).select('id')).map((r: { id: string }) => r.id);
+      if (!ids.length) continue;
       // explicit: SQLite enforces ON DELETE CASCADE only with foreign keys switched on
-      await knex('mail_lead_suggestion_messages').whereIn('suggestion_id', knex('mail_lead_suggestions').whereIn('address', part).select('id')).delete();
-      await knex('mail_lead_suggestions').whereIn('address', part).delete();
+      await knex('mail_lead_suggestion_messages').whereIn('suggestion_id', ids).delete();
+      await knex('mail_lead_suggestions').whereIn('id', ids).delete();
     }
   }
 

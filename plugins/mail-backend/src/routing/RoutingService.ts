@@ -9,11 +9,13 @@ import type { LeadSuggestions } from './LeadSuggestions';
 import { matchMessages } from './matchMessages';
 import { Direction, directionOf, InternalAddresses, RoutableMessage } from './participants';
 import { Threader } from './Threader';
+import { IN_CHUNK, updateEach } from './batchSql';
 
 const BATCH = 100;
-const IN_CHUNK = 500;
 
 type Loaded = RoutableMessage & { threadId: string | null; receivedAt: unknown };
+
+const reasonOf = (e: unknown): string => (e instanceof Error ? e.message || e.name : String(e)).slice(0, 4000);
 
 const list = (json: unknown): MailAddress[] => (typeof json === 'string' ? (JSON.parse(json) as MailAddress[]) : []);
 
@@ -47,16 +49,12 @@ export class RoutingService implements ParsedMessageHook {
     this.threader = new Threader(deps.knex);
   }
 
-  /** The after-parse hook: mark first, so a crash in between leaves the messages for routePending. */
+  /**
+   * The after-parse hook. MessageStore.markParsed sets route_status 'pending'
+   * in the update that stores the parse, and routePending takes unrouted mail
+   * whatever its status (null included), so a crash in between loses nothing.
+   */
   async afterParsed(messageIds: string[]): Promise<void> {
-    const { knex } = this.deps;
-    for (let i = 0; i < messageIds.length; i += IN_CHUNK) {
-      await knex('mail_messages')
-        .whereIn('id', messageIds.slice(i, i + IN_CHUNK))
-        .where('parse_status', 'parsed')
-        .whereNull('route_status')
-        .update({ route_status: 'pending' });
-    }
     for (let i = 0; i < messageIds.length; i += BATCH) await this.route(messageIds.slice(i, i + BATCH));
   }
 
@@ -116,64 +114,82 @@ export class RoutingService implements ParsedMessageHook {
     }));
   }
 
+  /**
+   * Routes a batch with a constant number of statements: after one read and
+   * the CRM's answer, one transaction threads the batch, stores what the CRM
+   * matched, writes each message's thread, direction and status in one
+   * UPDATE and derives the threads' links.
+   */
   private async route(ids: string[]): Promise<RouteResult> {
     const { knex, logger } = this.deps;
     const messages = await this.load(ids);
     if (!messages.length) return { routed: 0, failed: 0 };
     let internal: InternalAddresses;
     try {
-      // threads need nothing from outside: a reply joins its thread even while the CRM is down
-      await this.threader.threadMany(messages);
       internal = await this.deps.access.internalAddresses();
     } catch (e) {
+      // threads need nothing from outside: a reply joins its thread even so
+      await this.threader.threadMany(messages).catch(threadError => logger.warn(`Threading ${messages.length} mail message(s) failed: ${threadError instanceof Error ? threadError.message : String(threadError)}`));
       await this.fail(messages.map(m => m.id), e);
       return { routed: 0, failed: messages.length };
     }
-    // read back: a later message of the batch may have merged an earlier one's thread into another
-    const threadOf = await this.threadMap(messages.map(m => m.id));
-    for (const m of messages) m.threadId = threadOf.get(m.id) ?? null;
-    const currentThreads = [...new Set(threadOf.values())];
     const directed = messages.map(m => ({ ...m, direction: directionOf(m, internal) }));
-    await this.saveDirections(directed);
     const outside = directed.filter(m => m.direction !== 'internal');
     const inside = directed.filter(m => m.direction === 'internal');
     try {
       const plan = await matchMessages(this.deps.crm, outside, internal);
-      await knex.transaction(async trx => {
-        for (const m of directed) await replaceMatches(trx, m.id, plan.matches.get(m.id) ?? []);
-        await this.setStatus(trx, directed.map(m => m.id), 'routed', null);
-      });
-      await knex.transaction(async trx => {
-        for (const t of currentThreads) await deriveThreadLinks(trx, t, plan.names);
+      const threadOf = await knex.transaction(async trx => {
+        const placed = await this.threader.assign(trx, messages);
+        const threads = new Map(placed.map(p => [p.id, p.threadId]));
+        await replaceMatches(trx, new Map(directed.map(m => [m.id, plan.matches.get(m.id) ?? []])));
+        await this.setOutcome(
+          trx,
+          directed.map(m => ({ ...m, threadId: threads.get(m.id)!, status: 'routed' })),
+          null,
+        );
+        await deriveThreadLinks(trx, [...new Set(threads.values())], plan.names);
+        return threads;
       });
       await this.deps.leads.forget([...plan.known]);
       const unknown = outside.filter(m => plan.unknownSender.has(m.id) && m.from[0]);
-      const unlinked = await this.withoutLinks(unknown.map(m => m.threadId!));
-      await this.deps.leads.record(unknown.filter(m => unlinked.has(m.threadId!)).map(m => ({ id: m.id, from: m.from[0], receivedAt: m.receivedAt })));
+      const unlinked = await this.withoutLinks(unknown.map(m => threadOf.get(m.id)!));
+      await this.deps.leads.record(unknown.filter(m => unlinked.has(threadOf.get(m.id)!)).map(m => ({ id: m.id, from: m.from[0], receivedAt: m.receivedAt })));
       return { routed: directed.length, failed: 0 };
     } catch (e) {
       logger.warn(`Routing ${outside.length} mail message(s) failed, kept for the next run: ${e instanceof Error ? e.message : String(e)}`);
-      // colleagues' mail needs no CRM; merged threads still need their links carried over
+      // threads and colleagues' mail need no CRM; merged threads still need their links carried over
       await knex.transaction(async trx => {
-        for (const m of inside) await replaceMatches(trx, m.id, []);
-        await this.setStatus(trx, inside.map(m => m.id), 'routed', null);
+        const placed = await this.threader.assign(trx, messages);
+        const threads = new Map(placed.map(p => [p.id, p.threadId]));
+        await replaceMatches(trx, new Map(inside.map(m => [m.id, []])));
+        await this.setOutcome(
+          trx,
+          directed.map(m => ({ ...m, threadId: threads.get(m.id)!, status: m.direction === 'internal' ? 'routed' : 'failed' })),
+          reasonOf(e),
+        );
+        await deriveThreadLinks(trx, [...new Set(threads.values())], new Map());
       });
-      for (const t of currentThreads) await deriveThreadLinks(knex, t, new Map());
-      await this.fail(outside.map(m => m.id), e);
       return { routed: inside.length, failed: outside.length };
     }
   }
 
-  private async threadMap(ids: string[]): Promise<Map<string, string>> {
-    const rows: Array<{ id: string; thread_id: string | null }> = await this.deps.knex('mail_messages').whereIn('id', ids).select('id', 'thread_id');
-    return new Map(rows.filter(r => r.thread_id).map(r => [r.id, r.thread_id!]));
-  }
-
-  private async saveDirections(messages: Array<{ id: string; direction: Direction }>): Promise<void> {
-    for (const direction of ['in', 'out', 'internal'] as const) {
-      const ids = messages.filter(m => m.direction === direction).map(m => m.id);
-      if (ids.length) await this.deps.knex('mail_messages').whereIn('id', ids).update({ direction });
-    }
+  /**
+   * Thread, direction and routing status of a batch in one UPDATE: the row
+   * is written once (on PostgreSQL every version of it costs an entry in each
+   * of its indexes, the search bigrams' GIN index among them). `error` is
+   * kept on failed messages only.
+   */
+  private async setOutcome(
+    db: Knex.Transaction,
+    messages: Array<{ id: string; threadId: string; direction: Direction; status: 'routed' | 'failed' }>,
+    error: string | null,
+  ): Promise<void> {
+    await updateEach(
+      db,
+      'mail_messages',
+      messages.map(m => ({ id: m.id, set: { thread_id: m.threadId, direction: m.direction, route_status: m.status, route_error: m.status === 'failed' ? error : null } })),
+      { pgTypes: { thread_id: 'uuid' } },
+    );
   }
 
   private async setStatus(db: Knex | Knex.Transaction, ids: string[], status: 'routed' | 'failed', error: string | null): Promise<void> {
@@ -184,8 +200,7 @@ export class RoutingService implements ParsedMessageHook {
 
   private async fail(ids: string[], e: unknown): Promise<void> {
     if (!ids.length) return;
-    const reason = (e instanceof Error ? e.message || e.name : String(e)).slice(0, 4000);
-    await this.setStatus(this.deps.knex, ids, 'failed', reason);
+    await this.setStatus(this.deps.knex, ids, 'failed', reasonOf(e));
   }
 
   /** The threads among these that no customer is linked to. */

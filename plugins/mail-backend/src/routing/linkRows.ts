@@ -2,6 +2,7 @@ import { randomUUID } from 'crypto';
 import type { Knex } from 'knex';
 import { toBool } from '@cocrm/plugin-access-node';
 import type { MailLinkSource } from '@cocrm/plugin-mail-common';
+import { chunks, IN_CHUNK, insertChunk } from './batchSql';
 
 /** A row of mail_links as stored. */
 export interface LinkRow {
@@ -29,97 +30,114 @@ export interface MessageMatch {
 /** When messages of a thread reach a customer in different ways, the most specific way names the link. */
 const PRIORITY: Record<string, number> = { contact: 3, record: 2, domain: 1 };
 
-const IN_CHUNK = 500;
-
-/** Replaces what the CRM matched for one message (re-matching replaces, never adds up). */
-export async function replaceMatches(db: Knex | Knex.Transaction, messageId: string, matches: MessageMatch[]): Promise<void> {
-  await db('mail_message_contacts').where({ message_id: messageId }).delete();
-  await db('mail_message_customers').where({ message_id: messageId }).delete();
-  if (matches.length) {
-    // a concurrent routing of the same message (hook and scheduler) writes the same rows: either set is right
-    await db('mail_message_customers')
-      .insert(matches.map(m => ({ message_id: messageId, customer_id: m.customerId, source: m.source })))
-      .onConflict(['message_id', 'customer_id'])
-      .ignore();
+/** Replaces what the CRM matched for these messages (re-matching replaces, never adds up): one DELETE and one INSERT per table. */
+export async function replaceMatches(db: Knex | Knex.Transaction, matchesOf: Map<string, MessageMatch[]>): Promise<void> {
+  const ids = [...matchesOf.keys()];
+  for (const part of chunks(ids, IN_CHUNK)) {
+    await db('mail_message_contacts').whereIn('message_id', part).delete();
+    await db('mail_message_customers').whereIn('message_id', part).delete();
   }
-  const contacts = new Map<string, string>();
-  for (const m of matches) for (const c of m.contactIds) contacts.set(c, m.customerId);
-  if (contacts.size) {
-    await db('mail_message_contacts')
-      .insert([...contacts].map(([contactId, customerId]) => ({ message_id: messageId, contact_id: contactId, customer_id: customerId })))
-      .onConflict(['message_id', 'contact_id'])
-      .ignore();
+  const customers: Array<{ message_id: string; customer_id: string; source: string }> = [];
+  const contacts: Array<{ message_id: string; contact_id: string; customer_id: string }> = [];
+  for (const [messageId, matches] of matchesOf) {
+    for (const m of matches) customers.push({ message_id: messageId, customer_id: m.customerId, source: m.source });
+    const contactOf = new Map<string, string>();
+    for (const m of matches) for (const c of m.contactIds) contactOf.set(c, m.customerId);
+    for (const [contactId, customerId] of contactOf) contacts.push({ message_id: messageId, contact_id: contactId, customer_id: customerId });
+  }
+  // a concurrent routing of the same message (hook and scheduler) writes the same rows: either set is right
+  for (const part of chunks(customers, insertChunk(db, 3))) {
+    await db('mail_message_customers').insert(part).onConflict(['message_id', 'customer_id']).ignore();
+  }
+  for (const part of chunks(contacts, insertChunk(db, 3))) {
+    await db('mail_message_contacts').insert(part).onConflict(['message_id', 'contact_id']).ignore();
   }
 }
 
+/** What a thread's messages matched: customers with the most specific way they were reached, and every contact. */
+interface Derived {
+  source: Map<string, string>;
+  contactsOf: Map<string, Set<string>>;
+}
+
 /**
- * Derives a thread's automatic links from what its messages matched. Manual
- * rows are the user's and keep their state and source; they only learn the
- * thread's contacts. Automatic rows no message supports any more go.
+ * Derives the automatic links of these threads from what their messages
+ * matched, with a few statements however many threads: one read each of
+ * matched customers, contacts and existing links, one insert for new links;
+ * rows are only updated or deleted where something changed. Manual rows are
+ * the user's and keep their state and source; they only learn the thread's
+ * contacts. Automatic rows no message supports any more go.
  */
-export async function deriveThreadLinks(db: Knex | Knex.Transaction, threadId: string, names: Map<string, string>): Promise<void> {
-  const customers: Array<{ customer_id: string; source: string }> = await db('mail_message_customers as mc')
-    .join('mail_messages as m', 'm.id', 'mc.message_id')
-    .where('m.thread_id', threadId)
-    .select('mc.customer_id', 'mc.source');
-  const contacts: Array<{ customer_id: string; contact_id: string }> = await db('mail_message_contacts as mt')
-    .join('mail_messages as m', 'm.id', 'mt.message_id')
-    .where('m.thread_id', threadId)
-    .select('mt.customer_id', 'mt.contact_id');
-  const derived = new Map<string, { source: string; contactIds: Set<string> }>();
-  for (const c of customers) {
-    const d = derived.get(c.customer_id);
-    if (!d) derived.set(c.customer_id, { source: c.source, contactIds: new Set() });
-    else if (PRIORITY[c.source] > PRIORITY[d.source]) d.source = c.source;
+export async function deriveThreadLinks(db: Knex | Knex.Transaction, threadIds: string[], names: Map<string, string>): Promise<void> {
+  const threads = [...new Set(threadIds)];
+  if (!threads.length) return;
+  const derived = new Map<string, Derived>(threads.map(t => [t, { source: new Map(), contactsOf: new Map() }]));
+  const existing: LinkRow[] = [];
+  for (const part of chunks(threads, IN_CHUNK)) {
+    const customers: Array<{ thread_id: string; customer_id: string; source: string }> = await db('mail_message_customers as mc')
+      .join('mail_messages as m', 'm.id', 'mc.message_id')
+      .whereIn('m.thread_id', part)
+      .select('m.thread_id', 'mc.customer_id', 'mc.source');
+    for (const c of customers) {
+      const d = derived.get(c.thread_id)!;
+      const had = d.source.get(c.customer_id);
+      if (!had || PRIORITY[c.source] > PRIORITY[had]) d.source.set(c.customer_id, c.source);
+    }
+    const contacts: Array<{ thread_id: string; customer_id: string; contact_id: string }> = await db('mail_message_contacts as mt')
+      .join('mail_messages as m', 'm.id', 'mt.message_id')
+      .whereIn('m.thread_id', part)
+      .select('m.thread_id', 'mt.customer_id', 'mt.contact_id');
+    for (const c of contacts) {
+      const d = derived.get(c.thread_id)!;
+      if (!d.contactsOf.has(c.customer_id)) d.contactsOf.set(c.customer_id, new Set());
+      d.contactsOf.get(c.customer_id)!.add(c.contact_id);
+    }
+    existing.push(...(await db('mail_links').whereIn('thread_id', part)));
   }
-  const contactsOf = new Map<string, Set<string>>();
-  for (const c of contacts) {
-    if (!contactsOf.has(c.customer_id)) contactsOf.set(c.customer_id, new Set());
-    contactsOf.get(c.customer_id)!.add(c.contact_id);
-    derived.get(c.customer_id)?.contactIds.add(c.contact_id);
-  }
-  const existing: LinkRow[] = await db('mail_links').where({ thread_id: threadId });
   const now = new Date();
+  const idsOf = (d: Derived, customerId: string) => JSON.stringify([...(d.contactsOf.get(customerId) ?? [])].sort());
+  const gone: string[] = [];
+  const held = new Set<string>();
   for (const row of existing) {
-    const d = derived.get(row.customer_id);
+    const d = derived.get(row.thread_id)!;
+    held.add(`${row.thread_id} ${row.customer_id}`);
+    const ids = idsOf(d, row.customer_id);
     if (toBool(row.manual)) {
-      const ids = JSON.stringify([...(contactsOf.get(row.customer_id) ?? [])].sort());
       if (ids !== row.contact_ids) await db('mail_links').where({ id: row.id }).update({ contact_ids: ids });
       continue;
     }
-    if (!d) {
-      await db('mail_links').where({ id: row.id }).delete();
+    const source = d.source.get(row.customer_id);
+    if (!source) {
+      gone.push(row.id);
       continue;
     }
-    const ids = JSON.stringify([...d.contactIds].sort());
     const name = names.get(row.customer_id) ?? row.customer_name;
-    if (ids !== row.contact_ids || d.source !== row.source || row.state !== 'linked' || name !== row.customer_name) {
-      await db('mail_links').where({ id: row.id }).update({ contact_ids: ids, source: d.source, state: 'linked', customer_name: name, updated_at: now });
+    if (ids !== row.contact_ids || source !== row.source || row.state !== 'linked' || name !== row.customer_name) {
+      await db('mail_links').where({ id: row.id }).update({ contact_ids: ids, source, state: 'linked', customer_name: name, updated_at: now });
     }
   }
-  const held = new Set(existing.map(r => r.customer_id));
-  const fresh = [...derived].filter(([customerId]) => !held.has(customerId));
-  if (fresh.length) {
-    await db('mail_links')
-      .insert(
-        fresh.map(([customerId, d]) => ({
-          id: randomUUID(),
-          thread_id: threadId,
-          customer_id: customerId,
-          customer_name: names.get(customerId) ?? null,
-          contact_ids: JSON.stringify([...d.contactIds].sort()),
-          source: d.source,
-          state: 'linked',
-          manual: false,
-          created_by: null,
-          created_at: now,
-          updated_by: null,
-          updated_at: now,
-        })),
-      )
-      // a concurrent derivation of the same thread inserted it: theirs is as good
-      .onConflict(['thread_id', 'customer_id'])
-      .ignore();
+  for (const part of chunks(gone, IN_CHUNK)) await db('mail_links').whereIn('id', part).delete();
+  const fresh = [...derived].flatMap(([threadId, d]) =>
+    [...d.source]
+      .filter(([customerId]) => !held.has(`${threadId} ${customerId}`))
+      .map(([customerId, source]) => ({
+        id: randomUUID(),
+        thread_id: threadId,
+        customer_id: customerId,
+        customer_name: names.get(customerId) ?? null,
+        contact_ids: idsOf(d, customerId),
+        source,
+        state: 'linked',
+        manual: false,
+        created_by: null,
+        created_at: now,
+        updated_by: null,
+        updated_at: now,
+      })),
+  );
+  for (const part of chunks(fresh, insertChunk(db, 12))) {
+    // a concurrent derivation of the same thread inserted it: theirs is as good
+    await db('mail_links').insert(part).onConflict(['thread_id', 'customer_id']).ignore();
   }
 }
 

@@ -1,9 +1,8 @@
 import type { Knex } from 'knex';
 import type { MailAddress } from '@cocrm/plugin-mail-common';
 import type { ParsedMessageHook } from '../service/hooks';
+import { isPg, RowUpdate, updateEach } from '../routing/batchSql';
 import { bigramsOf, buildSearchText } from './searchText';
-
-const isPg = (knex: Knex) => knex.client.config.client === 'pg';
 
 const addresses = (json: unknown): MailAddress[] => {
   if (typeof json !== 'string') return [];
@@ -42,27 +41,25 @@ export class SearchIndexer implements ParsedMessageHook {
     return rows.length;
   }
 
+  /** One read and one write per batch, whatever its size. */
   private async index(ids: string[]): Promise<void> {
     const rows = await this.knex('mail_messages')
       .whereIn('id', ids)
       .where({ parse_status: 'parsed' })
       .select('id', 'subject', 'from_json', 'to_json', 'cc_json', 'reply_to_json', 'text_body', 'html_body');
     const pg = isPg(this.knex);
-    await this.knex.transaction(async trx => {
-      for (const r of rows) {
-        const text = buildSearchText({
-          subject: r.subject,
-          from: addresses(r.from_json),
-          to: addresses(r.to_json),
-          cc: addresses(r.cc_json),
-          replyTo: addresses(r.reply_to_json),
-          text: r.text_body,
-          html: r.html_body,
-        });
-        await trx('mail_messages')
-          .where({ id: r.id })
-          .update(pg ? { search_text: text, search_bigrams: bigramsOf(text) } : { search_text: text });
-      }
+    const updates: RowUpdate[] = rows.map(r => {
+      const text = buildSearchText({
+        subject: r.subject,
+        from: addresses(r.from_json),
+        to: addresses(r.to_json),
+        cc: addresses(r.cc_json),
+        replyTo: addresses(r.reply_to_json),
+        text: r.text_body,
+        html: r.html_body,
+      });
+      return { id: String(r.id), set: pg ? { search_text: text, search_bigrams: bigramsOf(text) } : { search_text: text } };
     });
+    await updateEach(this.knex, 'mail_messages', updates, { pgTypes: { search_bigrams: 'text[]' } });
   }
 }
