@@ -98,9 +98,10 @@ export function createMail(env: MailEnvironment): MailServices {
     ),
   };
   runner.providers.imap = accountId => mail.sync.syncAccount(accountId);
-  // after-parse hooks, in order: search text, then threads and routing (each pushes itself here)
-  registerWebmail(mail);
+  // after-parse hooks, in order: threads and routing, then search text (each pushes itself here). Search last: on
+  // PostgreSQL every later UPDATE of a row re-inserts all its bigrams into the GIN index, which cost routing 10×.
   installRouting(mail);
+  registerWebmail(mail);
   installCompose(mail);
   installGraph(mail);
   return mail;

@@ -200,31 +200,45 @@ export class SyncService {
   }
 
   /**
-   * Downloads and stores the fresh messages in UID order. Batches of small
-   * messages are held in memory: the next batch downloads while the previous
-   * one is stored, parsed and hooked, so IMAP and the database overlap. A big
-   * message is streamed into the raw store on its own and parsed from there,
-   * so it is never one buffer. Stores stay in order, one at a time, so the
-   * cursor only ever moves over committed rows.
+   * Downloads and stores the fresh messages in UID order, as a pipeline of
+   * three stages that overlap: batch n+2 downloads (IMAP) while batch n+1 is
+   * stored (one transaction with its cursor) and batch n is parsed and hooked,
+   * so the parser's CPU and the database's work run side by side. Stores stay
+   * in order, one at a time, so the cursor only ever moves over committed
+   * rows; parsing only ever takes committed messages, so a message that
+   * brings the parser down is stored and cannot stall the sync. A big message
+   * is streamed into the raw store on its own and parsed from there, so it is
+   * never one buffer.
    */
   private async ingest(client: ImapFlow, cursor: FolderCursor, uidValidity: string, fresh: Fresh[], out: FolderResult, result: MailSyncResult): Promise<void> {
     const { messages, raw } = this.deps;
     const streaming = canStream(raw) ? raw : null;
     const isBig = (m: Fresh) => !!streaming && m.size > STREAM_ABOVE;
-    let previous: Promise<void> = Promise.resolve();
-    const store = async (items: Array<FetchedMessage | StagedMessage>, cursorUid: number) => {
-      const toParse = await messages.ingestForParsing(cursor, uidValidity, items, cursorUid);
-      out.added += items.length;
-      await this.parseBatch(toParse, result);
+    let stored: Promise<unknown> = Promise.resolve();
+    /** parse + hooks of each batch, in order; awaited two batches behind to bound what is held */
+    const processing: Array<Promise<void>> = [];
+    const enqueue = (items: Array<FetchedMessage | StagedMessage>, cursorUid: number) => {
+      const store = stored.then(async () => {
+        const toParse = await messages.ingestForParsing(cursor, uidValidity, items, cursorUid);
+        out.added += items.length;
+        return toParse;
+      });
+      const previous = processing[processing.length - 1] ?? Promise.resolve();
+      const processed = Promise.all([store, previous]).then(([toParse]) => this.parseBatch(toParse, result));
+      // rethrown where awaited; until then not unhandled rejections
+      store.catch(() => undefined);
+      processed.catch(() => undefined);
+      stored = store;
+      processing.push(processed);
     };
     try {
       for (let i = 0; i < fresh.length; ) {
         if (isBig(fresh[i])) {
           const m = fresh[i++];
-          await previous;
+          await Promise.all([stored, ...processing]);
           const download = await client.download(String(m.uid), undefined, { uid: true });
           // expunged between FETCH and download: nothing to store, the cursor may pass it
-          await store(download.content ? [{ ...m, staged: await streaming!.stage(download.content) }] : [], m.uid);
+          enqueue(download.content ? [{ ...m, staged: await streaming!.stage(download.content) }] : [], m.uid);
           continue;
         }
         const items: FetchedMessage[] = [];
@@ -239,13 +253,12 @@ export class SyncService {
           bytes += item.raw.length;
           items.push(item);
         }
-        await previous;
-        previous = store(items, cursorUid);
-        // rethrown by the next await; until then not an unhandled rejection
-        previous.catch(() => undefined);
+        await stored;
+        if (processing.length >= 2) await processing[processing.length - 2];
+        enqueue(items, cursorUid);
       }
     } finally {
-      await previous;
+      await Promise.all([stored, ...processing]);
     }
   }
 

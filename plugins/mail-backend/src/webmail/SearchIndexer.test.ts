@@ -16,9 +16,9 @@ describe.each(databases.eachSupportedId())('search indexer on %s', (databaseId: 
     knex = await migratedDatabase(databaseId);
   });
 
-  it('runs first after parsing, pushes flags before each sync and backfills on the scheduler', () => {
+  it('runs after routing, pushes flags before each sync and backfills on the scheduler', () => {
     const { mail } = webmailBed(knex);
-    expect(mail.hooks[0].name).toBe('search');
+    expect(mail.hooks.map(h => h.name)).toEqual(['routing', 'search']);
     expect(mail.runner.before.map(t => t.name)).toContain('flag-push');
     expect(mail.jobs.map(j => j.name)).toContain('search-backfill');
   });

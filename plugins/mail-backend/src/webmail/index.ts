@@ -41,14 +41,15 @@ export function webmailOf(mail: MailServices): WebmailServices {
 }
 
 /**
- * Hooks webmail into the mail pipeline: the search indexer runs first after
- * parsing (before threads and routing), pending flag changes go to the
+ * Hooks webmail into the mail pipeline: the search indexer runs last after
+ * parsing (after threads and routing, whose UPDATE would otherwise re-insert
+ * every bigram into the GIN index), pending flag changes go to the
  * server before each sync, and mail parsed before the indexer existed (or
  * left unindexed by a crash) is indexed by the scheduler's jobs.
  */
 export function registerWebmail(mail: MailServices): void {
   const { indexer, flagPush } = webmailOf(mail);
-  mail.hooks.unshift(indexer);
+  mail.hooks.push(indexer);
   mail.runner.before.push({ name: 'flag-push', run: async accountId => void (await flagPush.pushPending(accountId)) });
   mail.jobs.push({
     name: 'search-backfill',
