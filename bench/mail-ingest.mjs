@@ -218,7 +218,7 @@ async function main() {
     floors.push(await worker(floorInput));
     log(`floor: ${floors[0].messages} messages in ${(floors[0].ms / 1000).toFixed(1)} s`);
     for (const kind of kinds) {
-      pipelines[kind] = await worker({ mode: 'pipeline', ...targets[kind], key: KEY, batchSize: BATCH, fakeCrm: true, stages: true, srcRoot: SRC, noHooks: NO_HOOKS }, { profile: PROFILE && kind === 'postgres' });
+      pipelines[kind] = await worker({ mode: 'pipeline', ...targets[kind], key: KEY, batchSize: BATCH, fakeCrm: true, stages: true, srcRoot: SRC, noHooks: NO_HOOKS }, { profile: PROFILE });
       log(`pipeline ${kind}: ${pipelines[kind].counts.messages} messages in ${(pipelines[kind].ms / 1000).toFixed(1)} s`);
     }
     floors.push(await worker(floorInput));
@@ -247,6 +247,11 @@ async function main() {
           .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}s`)
           .join(' | ')} | rest (IMAP fetch/download, loop) ${(other / 1000).toFixed(1)}s`,
         `  sql ${kind}: ${p.sql.statements} statements (${(p.sql.statements / MESSAGES).toFixed(1)} per message), ${p.sql.transactions} transactions + ${p.sql.autocommitWrites} writes committed one by one`,
+        `    slowest statements ${kind}: ${Object.entries(p.sql.byShape ?? {})
+          .sort((a, b) => b[1].ms - a[1].ms)
+          .slice(0, 6)
+          .map(([q, v]) => `${(v.ms / 1000).toFixed(1)}s ×${v.n} ${q}`)
+          .join(' | ')}`,
         ...Object.entries(p.sql.byStage).map(
           ([stage, v]) => `    ${stage}: ${(v.statements / MESSAGES).toFixed(1)} statements/message, ${v.transactions} transactions, ${v.autocommitWrites} single-statement commits`,
         ),

@@ -185,6 +185,31 @@ async function pipeline(input) {
         else if (/^\s*(insert|update|delete)/i.test(q.sql)) s.autocommitWrites++;
       }
     });
+    // time per statement shape (between query and its response): on SQLite this is the database's own work on the
+    // main thread, on PostgreSQL the round trip (overlapping other work)
+    const started = new Map();
+    const byShape = {};
+    const shape = q => q.sql.replace(/\s+/g, ' ').replace(/\(\?(, \?)*\)(, \(\?(, \?)*\))*/g, '(…)').replace(/\?(, \?)+/g, '…').slice(0, 90);
+    knex.on('query', q => started.set(q.__knexQueryUid, performance.now()));
+    knex.on('query-response', (_r, q) => {
+      const t = started.get(q.__knexQueryUid);
+      if (t === undefined) return;
+      started.delete(q.__knexQueryUid);
+      // keyed by the statement's beginning here, normalised after the run: a regex per statement would slow what is measured
+      const s = (byShape[q.sql.slice(0, 120)] ??= { sql: q.sql.slice(0, 400), n: 0, ms: 0 });
+      s.n++;
+      s.ms += performance.now() - t;
+    });
+    sql.byShape = byShape;
+    sql.shapes = () => {
+      const out = {};
+      for (const v of Object.values(byShape)) {
+        const o = (out[shape({ sql: v.sql })] ??= { n: 0, ms: 0 });
+        o.n += v.n;
+        o.ms += v.ms;
+      }
+      return out;
+    };
     const memory = memoryWatch();
     const t0 = performance.now();
     const result = await mail.sync.syncAccount(input.accountId);
@@ -207,6 +232,7 @@ async function pipeline(input) {
         statements: sql.statements,
         autocommitWrites: sql.autocommitWrites,
         transactions: sql.transactions.size,
+        byShape: sql.shapes(),
         byStage: Object.fromEntries(Object.entries(sql.byStage).map(([k, v]) => [k, { statements: v.statements, autocommitWrites: v.autocommitWrites, transactions: v.transactions.size }])),
       },
       memory: mem,

@@ -4,6 +4,7 @@ import { toIso, toIsoOrNull } from '@cocrm/plugin-access-node';
 import type { MailCopy, MailFolderState, MailMessage, MailSyncFailure, ParseStatus } from '@cocrm/plugin-mail-common';
 import type { ParsedMail } from '../mime/MessageParser';
 import { identityOf } from '../mime/messageKey';
+import { updateEach } from './batchSql';
 import { canStream, RawStore, StagedRaw } from './RawStore';
 import { withPendingFlags } from '../webmail/FlagChanges';
 
@@ -67,22 +68,17 @@ function parsedColumns(parsed: ParsedMail) {
   };
 }
 
-const PARSED_COLUMNS = Object.keys(parsedColumns({ subject: null, from: [], to: [], cc: [], replyTo: [], text: null, html: null, attachments: [], inReplyTo: null, references: [] }));
-/** 11 parameters a row: far below PostgreSQL's 65,535, and bodies make a statement big enough already. */
-const PARSED_PER_STATEMENT = 100;
-
-/** markParsed for many messages as one `UPDATE … FROM (VALUES …)` (PostgreSQL; text parameters, the id cast to uuid). */
-async function markParsedPg(trx: Knex.Transaction, parsed: Array<{ id: string; parsed: ParsedMail }>): Promise<void> {
-  if (!parsed.length) return;
-  const row = `(${['?', ...PARSED_COLUMNS.map(() => '?')].join(', ')})`;
-  const values: Knex.RawBinding[] = parsed.flatMap(p => [p.id, ...Object.values(parsedColumns(p.parsed))]);
-  await trx.raw(
-    `UPDATE mail_messages AS m SET ${PARSED_COLUMNS.map(c => `${c} = v.${c}`).join(', ')},
-       parse_status = 'parsed', parse_error = NULL, failed_at = NULL, parse_attempts = m.parse_attempts + 1, parsed_at = ?, route_status = 'pending'
-     FROM (VALUES ${parsed.map(() => row).join(', ')}) AS v(id, ${PARSED_COLUMNS.join(', ')})
-     WHERE m.id = v.id::uuid AND m.parse_status <> 'parsed'`,
-    [new Date(), ...values],
-  );
+/** What every parse sets alike. */
+function parsedCommon(db: Knex | Knex.Transaction) {
+  return {
+    parse_status: 'parsed',
+    parse_error: null,
+    failed_at: null,
+    parse_attempts: db.raw('parse_attempts + 1'),
+    parsed_at: new Date(),
+    // in the same update: a crash before the after-parse hooks leaves it for RoutingService.routePending
+    route_status: 'pending',
+  };
 }
 
 const parseJson = <T>(value: unknown, fallback: T): T => (typeof value === 'string' ? (JSON.parse(value) as T) : fallback);
@@ -231,16 +227,25 @@ export class MessageStore {
   async markParsedMany(outcomes: Array<{ id: string; parsed: ParsedMail } | { id: string; error: string }>): Promise<void> {
     if (!outcomes.length) return;
     await this.knex.transaction(async trx => {
+      const parsed = outcomes.flatMap(o => ('parsed' in o ? [{ id: o.id, set: parsedColumns(o.parsed) }] : []));
+      // one statement per batch instead of one per message: the round trips (PostgreSQL) and statement preparation (SQLite) were most of this
+      await updateEach(trx, 'mail_messages', parsed, { common: parsedCommon(trx), whereNot: { parse_status: 'parsed' } });
       const store = new MessageStore(trx, this.raw);
-      const parsed = outcomes.flatMap(o => ('parsed' in o ? [o] : []));
-      if (this.knex.client.config.client === 'pg') {
-        // one statement per slice instead of one per message: the round trips were most of this stage on PostgreSQL
-        for (let i = 0; i < parsed.length; i += PARSED_PER_STATEMENT) await markParsedPg(trx, parsed.slice(i, i + PARSED_PER_STATEMENT));
-      } else {
-        for (const o of parsed) await store.markParsed(o.id, o.parsed);
-      }
       for (const o of outcomes) if ('error' in o) await store.markFailed(o.id, o.error);
     });
+  }
+
+  /**
+   * PostgreSQL plans by statistics that autovacuum refreshes about once a
+   * minute: during a first import of thousands of messages the tables grow
+   * from nothing, the planner still believes them empty-ish and picks scans
+   * that grow with the mailbox. The sync calls this as an import grows
+   * (ANALYZE samples, ~0.1 s). SQLite needs nothing (its queries here are
+   * written so the primary key is the obvious path).
+   */
+  async refreshStatistics(): Promise<void> {
+    if (this.knex.client.config.client !== 'pg') return;
+    await this.knex.raw('ANALYZE mail_messages, mail_copies, mail_thread_keys, mail_message_customers, mail_message_contacts, mail_links');
   }
 
   /** A copy from before the UIDVALIDITY change that holds the same message takes the new UID. */
@@ -309,16 +314,7 @@ export class MessageStore {
     await this.knex('mail_messages')
       .where({ id: messageId })
       .whereNot({ parse_status: 'parsed' })
-      .update({
-        ...parsedColumns(parsed),
-        parse_status: 'parsed',
-        parse_error: null,
-        failed_at: null,
-        parse_attempts: this.knex.raw('parse_attempts + 1'),
-        parsed_at: new Date(),
-        // in the same update: a crash before the after-parse hooks leaves it for RoutingService.routePending
-        route_status: 'pending',
-      });
+      .update({ ...parsedColumns(parsed), ...parsedCommon(this.knex) });
   }
 
   async markFailed(messageId: string, reason: string): Promise<void> {

@@ -9,7 +9,7 @@ import type { LeadSuggestions } from './LeadSuggestions';
 import { matchMessages } from './matchMessages';
 import { Direction, directionOf, InternalAddresses, RoutableMessage } from './participants';
 import { Threader } from './Threader';
-import { IN_CHUNK, updateEach } from './batchSql';
+import { IN_CHUNK, updateEach } from '../database/batchSql';
 
 const BATCH = 100;
 
@@ -95,11 +95,12 @@ export class RoutingService implements ParsedMessageHook {
   }
 
   private async load(ids: string[]): Promise<Loaded[]> {
+    // parse_status is filtered here, not in SQL: without statistics SQLite would read the parse_status index (every
+    // parsed message) instead of the primary key
     const rows: Array<Record<string, unknown>> = await this.deps.knex('mail_messages')
       .whereIn('id', ids)
-      .where('parse_status', 'parsed')
-      .select('id', 'message_key', 'message_id_header', 'from_json', 'to_json', 'cc_json', 'reply_to_json', 'in_reply_to', 'references_json', 'thread_id', 'received_at');
-    return rows.map(r => ({
+      .select('id', 'parse_status', 'message_key', 'message_id_header', 'from_json', 'to_json', 'cc_json', 'reply_to_json', 'in_reply_to', 'references_json', 'thread_id', 'received_at');
+    return rows.filter(r => r.parse_status === 'parsed').map(r => ({
       id: String(r.id),
       messageKey: String(r.message_key),
       messageIdHeader: (r.message_id_header as string | null) ?? null,

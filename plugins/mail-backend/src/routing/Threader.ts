@@ -2,7 +2,7 @@ import { randomUUID } from 'crypto';
 import type { Knex } from 'knex';
 import { keyOfMessageId, referencedIds, RoutableMessage } from './participants';
 import { moveLinks } from './linkRows';
-import { chunks, IN_CHUNK, insertChunk, updateEach } from './batchSql';
+import { chunks, IN_CHUNK, insertChunk, updateEach } from '../database/batchSql';
 
 /** Where a message went and which threads disappeared into it. */
 export interface ThreadResult {

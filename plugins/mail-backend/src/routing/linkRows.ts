@@ -2,7 +2,7 @@ import { randomUUID } from 'crypto';
 import type { Knex } from 'knex';
 import { toBool } from '@cocrm/plugin-access-node';
 import type { MailLinkSource } from '@cocrm/plugin-mail-common';
-import { chunks, IN_CHUNK, insertChunk } from './batchSql';
+import { chunks, IN_CHUNK, insertChunk } from '../database/batchSql';
 
 /** A row of mail_links as stored. */
 export interface LinkRow {
@@ -74,19 +74,27 @@ export async function deriveThreadLinks(db: Knex | Knex.Transaction, threadIds: 
   const derived = new Map<string, Derived>(threads.map(t => [t, { source: new Map(), contactsOf: new Map() }]));
   const existing: LinkRow[] = [];
   for (const part of chunks(threads, IN_CHUNK)) {
-    const customers: Array<{ thread_id: string; customer_id: string; source: string }> = await db('mail_message_customers as mc')
-      .join('mail_messages as m', 'm.id', 'mc.message_id')
-      .whereIn('m.thread_id', part)
-      .select('m.thread_id', 'mc.customer_id', 'mc.source');
+    // the threads' messages first, then their matches by message id: both index lookups whatever the planner
+    // believes of tables that grew during a bulk import (a join was planned as scans, growing with the mailbox)
+    const members: Array<{ id: string; thread_id: string }> = await db('mail_messages').whereIn('thread_id', part).select('id', 'thread_id');
+    const threadOf = new Map(members.map(m => [m.id, m.thread_id]));
+    const customers: Array<{ thread_id: string; customer_id: string; source: string }> = [];
+    const contacts: Array<{ thread_id: string; customer_id: string; contact_id: string }> = [];
+    for (const ids of chunks([...threadOf.keys()], IN_CHUNK)) {
+      const found: Array<{ message_id: string; customer_id: string; source: string }> = await db('mail_message_customers')
+        .whereIn('message_id', ids)
+        .select('message_id', 'customer_id', 'source');
+      for (const f of found) customers.push({ thread_id: threadOf.get(f.message_id)!, customer_id: f.customer_id, source: f.source });
+      const people: Array<{ message_id: string; customer_id: string; contact_id: string }> = await db('mail_message_contacts')
+        .whereIn('message_id', ids)
+        .select('message_id', 'customer_id', 'contact_id');
+      for (const p of people) contacts.push({ thread_id: threadOf.get(p.message_id)!, customer_id: p.customer_id, contact_id: p.contact_id });
+    }
     for (const c of customers) {
       const d = derived.get(c.thread_id)!;
       const had = d.source.get(c.customer_id);
       if (!had || PRIORITY[c.source] > PRIORITY[had]) d.source.set(c.customer_id, c.source);
     }
-    const contacts: Array<{ thread_id: string; customer_id: string; contact_id: string }> = await db('mail_message_contacts as mt')
-      .join('mail_messages as m', 'm.id', 'mt.message_id')
-      .whereIn('m.thread_id', part)
-      .select('m.thread_id', 'mt.customer_id', 'mt.contact_id');
     for (const c of contacts) {
       const d = derived.get(c.thread_id)!;
       if (!d.contactsOf.has(c.customer_id)) d.contactsOf.set(c.customer_id, new Set());

@@ -20,13 +20,19 @@ export interface SyncOptions {
 
 type FolderResult = MailSyncResult['folders'][number];
 
+type ParseOutcome = { id: string; parsed: ParsedMail } | { id: string; error: string };
+
 /** A message on the server past the cursor, as FETCH describes it (size: RFC822.SIZE). */
 type Fresh = { uid: number; flags: string[]; internalDate: Date; modseq: string | null; size: number };
 
 /** Messages above this size are streamed into the store on their own instead of being held in a batch. */
 const STREAM_ABOVE = 4 * 1024 * 1024;
-/** A batch ends at this many bytes too: with the overlapping download, two batches are in memory at most. */
+/** A batch ends at this many bytes too: with the overlapping stages, a few batches are in memory at most. */
 const BATCH_BYTES = 16 * 1024 * 1024;
+/** Stored messages (per folder and run) after which the database's planner statistics are refreshed: a big import changes them. */
+const STATISTICS_AT = [1_000, 4_000, 16_000, 64_000];
+/** Batches stored but not yet recorded as parsed: what bounds memory to a few batches. */
+const IN_FLIGHT = 3;
 
 /**
  * Pulls IMAP mailboxes into the store exactly once. Per folder: detect a
@@ -201,41 +207,49 @@ export class SyncService {
 
   /**
    * Downloads and stores the fresh messages in UID order, as a pipeline of
-   * three stages that overlap: batch n+2 downloads (IMAP) while batch n+1 is
-   * stored (one transaction with its cursor) and batch n is parsed and hooked,
-   * so the parser's CPU and the database's work run side by side. Stores stay
-   * in order, one at a time, so the cursor only ever moves over committed
-   * rows; parsing only ever takes committed messages, so a message that
-   * brings the parser down is stored and cannot stall the sync. A big message
-   * is streamed into the raw store on its own and parsed from there, so it is
-   * never one buffer.
+   * four stages that overlap: while batch n+3 downloads (IMAP), n+2 is stored
+   * (one transaction with its cursor), n+1 parsed (CPU) and n's outcomes and
+   * hooks written (database), so the parser's CPU and the database's work run
+   * side by side. Each stage keeps batch order; stores run one at a time, so
+   * the cursor only ever moves over committed rows; parsing only takes
+   * committed messages, so a message that brings the parser down is stored
+   * and cannot stall the sync. A big message is streamed into the raw store
+   * on its own and parsed from there, so it is never one buffer.
    */
   private async ingest(client: ImapFlow, cursor: FolderCursor, uidValidity: string, fresh: Fresh[], out: FolderResult, result: MailSyncResult): Promise<void> {
     const { messages, raw } = this.deps;
     const streaming = canStream(raw) ? raw : null;
     const isBig = (m: Fresh) => !!streaming && m.size > STREAM_ABOVE;
     let stored: Promise<unknown> = Promise.resolve();
-    /** parse + hooks of each batch, in order; awaited two batches behind to bound what is held */
-    const processing: Array<Promise<void>> = [];
+    let parsing: Promise<unknown> = Promise.resolve();
+    /** the last stage of each batch, in order; awaited a few batches behind to bound what is held */
+    const recorded: Array<Promise<void>> = [];
+    const quiet = <T>(p: Promise<T>) => {
+      // rethrown where awaited; until then not an unhandled rejection
+      p.catch(() => undefined);
+      return p;
+    };
     const enqueue = (items: Array<FetchedMessage | StagedMessage>, cursorUid: number) => {
-      const store = stored.then(async () => {
-        const toParse = await messages.ingestForParsing(cursor, uidValidity, items, cursorUid);
-        out.added += items.length;
-        return toParse;
-      });
-      const previous = processing[processing.length - 1] ?? Promise.resolve();
-      const processed = Promise.all([store, previous]).then(([toParse]) => this.parseBatch(toParse, result));
-      // rethrown where awaited; until then not unhandled rejections
-      store.catch(() => undefined);
-      processed.catch(() => undefined);
+      const store = quiet(
+        stored.then(async () => {
+          const toParse = await messages.ingestForParsing(cursor, uidValidity, items, cursorUid);
+          const before = out.added;
+          out.added += items.length;
+          if (STATISTICS_AT.some(n => before < n && out.added >= n)) await messages.refreshStatistics();
+          return toParse;
+        }),
+      );
+      const parse = quiet(Promise.all([store, parsing]).then(([toParse]) => this.parseMany(toParse)));
+      const previous = recorded[recorded.length - 1] ?? Promise.resolve();
+      recorded.push(quiet(Promise.all([parse, previous]).then(([outcomes]) => this.recordParsed(outcomes, result))));
       stored = store;
-      processing.push(processed);
+      parsing = parse;
     };
     try {
       for (let i = 0; i < fresh.length; ) {
         if (isBig(fresh[i])) {
           const m = fresh[i++];
-          await Promise.all([stored, ...processing]);
+          await Promise.all([stored, parsing, ...recorded]);
           const download = await client.download(String(m.uid), undefined, { uid: true });
           // expunged between FETCH and download: nothing to store, the cursor may pass it
           enqueue(download.content ? [{ ...m, staged: await streaming!.stage(download.content) }] : [], m.uid);
@@ -254,17 +268,17 @@ export class SyncService {
           items.push(item);
         }
         await stored;
-        if (processing.length >= 2) await processing[processing.length - 2];
+        if (recorded.length >= IN_FLIGHT) await recorded[recorded.length - IN_FLIGHT];
         enqueue(items, cursorUid);
       }
     } finally {
-      await Promise.all([stored, ...processing]);
+      await Promise.all([stored, parsing, ...recorded]);
     }
   }
 
-  /** Parses a just-stored batch from the bytes in hand (a staged one from the store) and records the outcomes in one transaction. */
-  private async parseBatch(raws: Map<string, Buffer | null>, result: MailSyncResult): Promise<void> {
-    const outcomes: Array<{ id: string; parsed: ParsedMail } | { id: string; error: string }> = [];
+  /** The parser's part of a batch: CPU, no database (a staged message is read from the store). */
+  private async parseMany(raws: Map<string, Buffer | null>): Promise<ParseOutcome[]> {
+    const outcomes: ParseOutcome[] = [];
     for (const [id, raw] of raws) {
       try {
         outcomes.push({ id, parsed: raw ? await this.deps.parser.parse(raw) : await this.parseStored(id) });
@@ -274,6 +288,11 @@ export class SyncService {
         outcomes.push({ id, error: reason });
       }
     }
+    return outcomes;
+  }
+
+  /** The database's part: the outcomes in one transaction, then the after-parse hooks. */
+  private async recordParsed(outcomes: ParseOutcome[], result: MailSyncResult): Promise<void> {
     await this.deps.messages.markParsedMany(outcomes);
     const parsed = outcomes.filter(o => 'parsed' in o).map(o => o.id);
     result.parsed += parsed.length;

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { MailAddress } from '@cocrm/plugin-mail-common';
 import type { ParsedMessageHook } from '../service/hooks';
-import { isPg, RowUpdate, updateEach } from '../routing/batchSql';
+import { isPg, RowUpdate, updateEach } from '../database/batchSql';
 import { bigramsOf, buildSearchText } from './searchText';
 
 const addresses = (json: unknown): MailAddress[] => {
@@ -43,10 +43,10 @@ export class SearchIndexer implements ParsedMessageHook {
 
   /** One read and one write per batch, whatever its size. */
   private async index(ids: string[]): Promise<void> {
-    const rows = await this.knex('mail_messages')
-      .whereIn('id', ids)
-      .where({ parse_status: 'parsed' })
-      .select('id', 'subject', 'from_json', 'to_json', 'cc_json', 'reply_to_json', 'text_body', 'html_body');
+    // parse_status filtered here: in SQL, SQLite without statistics would scan its index instead of the primary key
+    const rows = (
+      await this.knex('mail_messages').whereIn('id', ids).select('id', 'parse_status', 'subject', 'from_json', 'to_json', 'cc_json', 'reply_to_json', 'text_body', 'html_body')
+    ).filter(r => r.parse_status === 'parsed');
     const pg = isPg(this.knex);
     const updates: RowUpdate[] = rows.map(r => {
       const text = buildSearchText({

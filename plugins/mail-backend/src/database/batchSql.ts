@@ -37,16 +37,19 @@ export interface RowUpdate {
  * `SET col = CASE id WHEN ? THEN ? … END WHERE id IN (…)`; PostgreSQL:
  * `UPDATE … FROM (VALUES …) v WHERE t.id = v.id`, which it runs faster (a
  * fifth less time for a batch of search texts) with half the parameters.
- * `common` is set on every row alike. Bare parameters are text to
- * PostgreSQL, so the id (uuid) and columns of other types are cast:
- * `pgTypes` names the latter (e.g. uuid, text[]).
+ * `common` is set on every row alike (a value or an expression such as
+ * `knex.raw('n + 1')`); `whereNot` skips rows whose current value is the
+ * given one. Bare parameters are text to PostgreSQL, so the id (uuid) and
+ * columns of other types are cast: `pgTypes` names the latter (e.g. uuid,
+ * text[]).
  */
 export async function updateEach(
   db: Knex | Knex.Transaction,
   table: string,
   rows: RowUpdate[],
-  options: { common?: Record<string, unknown>; pgTypes?: Record<string, string> } = {},
+  options: { common?: Record<string, unknown>; pgTypes?: Record<string, string>; whereNot?: Record<string, string> } = {},
 ): Promise<void> {
+  const whereNot = Object.entries(options.whereNot ?? {});
   if (!rows.length) return;
   const columns = Object.keys(rows[0].set);
   const common = options.common ?? {};
@@ -59,7 +62,11 @@ export async function updateEach(
       for (const [c, v] of Object.entries(common)) bindings.push(c, v as Knex.RawBinding);
       for (const r of part) bindings.push(r.id, ...columns.map(c => r.set[c] as Knex.RawBinding));
       bindings.push(...columns);
-      await db.raw(`UPDATE ?? AS t SET ${sets} FROM (VALUES ${part.map(() => `(${cell})`).join(', ')}) AS v(id, ${columns.map(() => '??').join(', ')}) WHERE t.id = v.id`, bindings);
+      for (const [c, v] of whereNot) bindings.push(c, v);
+      await db.raw(
+        `UPDATE ?? AS t SET ${sets} FROM (VALUES ${part.map(() => `(${cell})`).join(', ')}) AS v(id, ${columns.map(() => '??').join(', ')}) WHERE t.id = v.id${whereNot.map(() => ' AND t.?? <> ?').join('')}`,
+        bindings,
+      );
     }
     return;
   }
@@ -71,11 +78,11 @@ export async function updateEach(
       for (const r of part) bindings.push(r.id, r.set[column] as Knex.RawBinding);
       values[column] = db.raw(`CASE ?? ${part.map(() => 'WHEN ? THEN ?').join(' ')} END`, bindings);
     }
-    await db(table)
-      .whereIn(
-        'id',
-        part.map(r => r.id),
-      )
-      .update(values);
+    const q = db(table).whereIn(
+      'id',
+      part.map(r => r.id),
+    );
+    for (const [c, v] of whereNot) q.whereNot(c, v);
+    await q.update(values);
   }
 }
