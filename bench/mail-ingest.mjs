@@ -10,7 +10,7 @@
 // Every measurement runs in a fresh child process (bench/mail/worker.cjs). See bench/README.md.
 //
 //   bash scripts/with-node.sh node bench/mail-ingest.mjs [--messages 10000] [--big-mb 100]
-//        [--batch 50] [--no-sqlite] [--no-big] [--no-hooks] [--profile] [--keep] [--src <copy of plugins/mail-backend/src>]
+//        [--batch 100] [--no-sqlite] [--no-big] [--no-hooks] [--profile] [--keep] [--src <copy of plugins/mail-backend/src>]
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -52,7 +52,7 @@ const MESSAGES = opt('messages', 10_000);
 // measure a modified copy of plugins/mail-backend/src (its pipeline only; seeding uses the tree's)
 const SRC = str('src') ? path.resolve(str('src')) : undefined;
 const BIG_MB = opt('big-mb', 100);
-const BATCH = opt('batch', 50);
+const BATCH = opt('batch', 100);
 const SQLITE = !argv.includes('--no-sqlite');
 const BIG = !argv.includes('--no-big');
 const PROFILE = argv.includes('--profile');

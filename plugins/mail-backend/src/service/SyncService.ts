@@ -60,7 +60,7 @@ export class SyncService {
     },
     options: SyncOptions = {},
   ) {
-    this.batchSize = options.batchSize ?? 50;
+    this.batchSize = options.batchSize ?? 100;
     this.disableModseq = options.disableModseq ?? false;
   }
 
