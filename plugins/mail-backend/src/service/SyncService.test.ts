@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import type { Knex } from 'knex';
 import { TestDatabaseId } from '@backstage/backend-test-utils';
 import { DatabaseRawStore, RawStore } from '../database/RawStore';
@@ -7,6 +8,7 @@ import { MailError } from '../errors';
 import { ImapLogin, defaultImapClientFactory } from './imapClient';
 import { DOVECOT, DovecotServer, dovecotMode } from '../testUtils/dovecot';
 import { corpus } from '../__testUtils__/corpus';
+import { bigAttachmentMessage } from '../crash/__testUtils__/bulkCorpus';
 import { append, connectAccount, databases, mail, migratedDatabase, requiredDatabases, withImap } from '../__testUtils__/mailTestBed';
 
 jest.setTimeout(60_000);
@@ -27,6 +29,15 @@ async function rowCounts(knex: Knex) {
 
 async function liveCopies(knex: Knex, accountId: string) {
   return knex('mail_copies').where({ account_id: accountId }).whereNull('deleted_at').orderBy('uid').select('id', 'uid', 'uid_validity', 'message_id', 'flags');
+}
+
+const BIG_ATTACHMENT = 6 * 1024 * 1024;
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+async function streamed(raw: DatabaseRawStore, ref: string): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const part of (await raw.stream(ref)).stream) parts.push(part as Buffer);
+  return Buffer.concat(parts);
 }
 
 async function messageByKey(knex: Knex, key: string) {
@@ -269,6 +280,51 @@ describeDovecot('IMAP sync against Dovecot', () => {
       expect(after.map(c => c.id).sort()).toEqual(before.map(c => c.id).sort());
       expect(await rowCounts(knex)).toEqual({ messages: 3, copies: 3, raw: 3 });
       expect((await knex('mail_folders').where({ account_id: account.id }).first()).resync_from_uid_validity).toBeNull();
+    });
+
+    it('writes a message over the streaming threshold in chunk rows while it downloads, parsed from them, stored once for two mailboxes, and orphans are cleared', async () => {
+      const one = freshUser();
+      const two = freshUser();
+      const big = bigAttachmentMessage(BIG_ATTACHMENT);
+      const before = corpus.plain('before-big@customer.example');
+      const after = corpus.plain('after-big@customer.example');
+      await append(server, one.user, one.password, [before, big, after]);
+      await append(server, two.user, two.password, [big]);
+      const services = mail(knex);
+      const raw = new DatabaseRawStore(knex);
+
+      const first = await connectAccount(services, server, one.user, one.password);
+      const result = await services.sync.syncAccount(first.id);
+      expect(result).toMatchObject({ parsed: 3, failed: 0 });
+      expect(result.folders[0]).toMatchObject({ added: 3 });
+      expect(Number((await knex('mail_folders').where({ account_id: first.id }).first()).last_uid)).toBe(3);
+
+      // the big one: no content in its mail_raw row, ~1 MB chunk rows instead, the same bytes when read back
+      const row = await knex('mail_raw').where({ ref: rawRef(big) }).first('size', 'content', 'chunks_id');
+      expect(row.chunks_id).toEqual(expect.any(String));
+      expect(Buffer.from(row.content).length).toBe(0);
+      expect(Number(row.size)).toBe(big.length);
+      const chunkRows = Number((await knex('mail_raw_chunks').where({ upload_id: row.chunks_id }).count('* as n').first())?.n);
+      expect(chunkRows).toBeGreaterThanOrEqual(Math.floor(big.length / (1024 * 1024)));
+      expect(sha(await raw.get(rawRef(big)))).toBe(sha(big));
+      expect(sha(await streamed(raw, rawRef(big)))).toBe(sha(big));
+      // the small ones around it as whole rows
+      expect((await knex('mail_raw').where({ ref: rawRef(before) }).first('chunks_id')).chunks_id).toBeNull();
+
+      const message = await knex('mail_messages').where({ message_key: 'm:big-attachment@customer.example' }).first();
+      expect(message).toMatchObject({ parse_status: 'parsed', subject: '设计图纸（100 MB）', raw_ref: rawRef(big) });
+      expect(JSON.parse(message.attachments_json)).toEqual([expect.objectContaining({ filename: 'drawings.bin', size: BIG_ATTACHMENT })]);
+
+      // an upload a crash left behind, a day old, references nothing: the next staging removes it
+      await knex('mail_raw_chunks').insert({ upload_id: 'orphan-upload', seq: 0, content: Buffer.from('x'), created_at: new Date(Date.now() - 25 * 3600_000) });
+
+      // the same big message in a second mailbox: downloaded again, but kept once (the second upload goes)
+      const second = await connectAccount(services, server, two.user, two.password);
+      await services.sync.syncAccount(second.id);
+      expect(Number((await knex('mail_raw').count('* as n').first())?.n)).toBe(3);
+      const allChunks: Array<{ upload_id: string }> = await knex('mail_raw_chunks').distinct('upload_id');
+      expect(allChunks.map(c => c.upload_id)).toEqual([row.chunks_id]);
+      expect(await services.messages.copiesOf(message.id)).toHaveLength(2);
     });
 
     it('stores the same mail in two accounts once and links it twice', async () => {
