@@ -17,7 +17,7 @@ import { ApiErrorAlert, ErrorState } from '../common/feedback';
 import { addressLabel, formatAddresses, formatDateTime } from '../common/format';
 import { useMailT } from '../common/i18n';
 import { MessageActions, MessageCard } from './MessageCard';
-import { ThreadSkeleton } from './ThreadView';
+import { ThreadSkeleton, ThreadTitle } from './ThreadView';
 
 /** 仅共享主题: who wrote to whom, when, about what — the mailbox shares no more. */
 function SubjectOnlyRow(props: { message: RoutedSubjectMessage }) {
@@ -186,14 +186,7 @@ export function RoutedThreadPage() {
         </Typography>
       </Alert>
       <Box sx={{ mb: 1 }}>
-        <Typography variant="h5" component="h2" sx={{ overflowWrap: 'anywhere' }} data-testid="mail-thread-subject">
-          {thread.subject || t('common.noSubject')}
-        </Typography>
-        {messages.length > 1 && (
-          <Typography variant="caption" color="text.secondary">
-            {t('thread.messagesInThread', { count: messages.length })}
-          </Typography>
-        )}
+        <ThreadTitle subject={thread.subject} count={messages.length} />
       </Box>
       {!!actionError && (
         <Box sx={{ mb: 2 }}>

@@ -38,6 +38,23 @@ export function ThreadSkeleton() {
   );
 }
 
+/** A conversation's subject and, when there are several, how many messages it holds. */
+export function ThreadTitle(props: { subject: string | null; count: number }) {
+  const { t } = useMailT();
+  return (
+    <>
+      <Typography variant="h5" component="h2" sx={{ overflowWrap: 'anywhere' }} data-testid="mail-thread-subject">
+        {props.subject || t('common.noSubject')}
+      </Typography>
+      {props.count > 1 && (
+        <Typography variant="caption" color="text.secondary">
+          {t('thread.messagesInThread', { count: props.count })}
+        </Typography>
+      )}
+    </>
+  );
+}
+
 /**
  * The reading pane: one conversation, its customers, every message (unread
  * and latest open, earlier ones collapsed), each in its sandboxed frame.
@@ -191,14 +208,7 @@ export function ThreadView(props: {
     <Box sx={{ p: 2 }} data-testid="mail-thread-view">
       <Box sx={{ display: 'flex', alignItems: 'flex-start', gap: 1, mb: 1 }}>
         <Box sx={{ flex: 1, minWidth: 0 }}>
-          <Typography variant="h5" component="h2" sx={{ overflowWrap: 'anywhere' }} data-testid="mail-thread-subject">
-            {thread.subject || t('common.noSubject')}
-          </Typography>
-          {messages.length > 1 && (
-            <Typography variant="caption" color="text.secondary">
-              {t('thread.messagesInThread', { count: messages.length })}
-            </Typography>
-          )}
+          <ThreadTitle subject={thread.subject} count={messages.length} />
         </Box>
         <Tooltip title={`${t('thread.close')} (Esc)`}>
           <IconButton onClick={props.onClose} aria-label={t('thread.close')} data-testid="mail-thread-close">
