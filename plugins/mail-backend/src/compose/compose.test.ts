@@ -14,9 +14,10 @@ import { normaliseMessageId } from '../mime/messageKey';
 import { composeRoutes } from '../routes/composeRoutes';
 import { PasswordCipher } from '../service/PasswordCipher';
 import { readAll } from '../service/imapClient';
-import { DOVECOT, DovecotServer, dovecotMode } from '../testUtils/dovecot';
+import { DovecotServer } from '../testUtils/dovecot';
 import { corpus } from '../__testUtils__/corpus';
-import { TEST_KEY, append, databases, migratedDatabase, requiredDatabases, withImap } from '../__testUtils__/mailTestBed';
+import { append, databases, migratedDatabase, TEST_KEY, withImap } from '../__testUtils__/mailTestBed';
+import { describeWithDovecot } from '../__testUtils__/dovecotSuite';
 import { ComposeOptions, ComposeServices, installCompose } from '.';
 import type { AccountTransport } from './AccountTransport';
 import { SendingAccounts } from './SendingAccounts';
@@ -41,17 +42,7 @@ const MB = 1024 * 1024;
 let dovecot: DovecotServer;
 let smtp: TestSmtpServer;
 
-it('runs on every required database', () => {
-  expect(databases.eachSupportedId().flat()).toEqual(expect.arrayContaining(requiredDatabases));
-});
-
-if (dovecotMode() === 'fail') {
-  it('needs Dovecot in CI', () => {
-    expect(`Dovecot is not installed (${DOVECOT}); CI must provide it: apt-get install dovecot-imapd`).toBe('');
-  });
-}
-
-const describeDovecot = dovecotMode() === 'run' ? describe : describe.skip;
+const describeDovecot = describeWithDovecot();
 
 /** Everyone sees the customer CUSTOMER except OUTSIDER; nobody holds any mail permission beyond their own mailboxes. */
 const OUTSIDER = 'user:default/outsider';

@@ -4,8 +4,9 @@ import os from 'os';
 import path from 'path';
 import type { Knex } from 'knex';
 import { TestDatabaseId } from '@backstage/backend-test-utils';
-import { DOVECOT, DovecotServer, dovecotMode } from '../testUtils/dovecot';
-import { TEST_KEY, connectAccount, databases, mail, migratedDatabase, requiredDatabases, withImap } from '../__testUtils__/mailTestBed';
+import { DovecotServer } from '../testUtils/dovecot';
+import { connectAccount, databases, mail, migratedDatabase, TEST_KEY, withImap } from '../__testUtils__/mailTestBed';
+import { describeWithDovecot } from '../__testUtils__/dovecotSuite';
 import { messageKey } from '../mime/messageKey';
 import { crashMailbox } from './__testUtils__/bulkCorpus';
 import { chownMail, fillMaildir } from './__testUtils__/maildir';
@@ -164,17 +165,7 @@ async function progress(knex: Knex) {
   };
 }
 
-it('runs on every required database', () => {
-  expect(databases.eachSupportedId().flat()).toEqual(expect.arrayContaining(requiredDatabases));
-});
-
-if (dovecotMode() === 'fail') {
-  it('needs Dovecot in CI', () => {
-    expect(`Dovecot is not installed (${DOVECOT}); CI must provide it: apt-get install dovecot-imapd`).toBe('');
-  });
-}
-
-const describeDovecot = dovecotMode() === 'run' ? describe : describe.skip;
+const describeDovecot = describeWithDovecot();
 
 describeDovecot('crash safety of the IMAP sync (SIGKILL)', () => {
   let nextUser = 0;

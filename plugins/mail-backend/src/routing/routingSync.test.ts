@@ -2,8 +2,9 @@ import { randomUUID } from 'crypto';
 import type { Knex } from 'knex';
 import { TestDatabaseId, mockCredentials } from '@backstage/backend-test-utils';
 import { corpus } from '../__testUtils__/corpus';
-import { DovecotServer, dovecotMode } from '../testUtils/dovecot';
+import { DovecotServer } from '../testUtils/dovecot';
 import { append, databases, migratedDatabase } from '../__testUtils__/mailTestBed';
+import { describeWithDovecot } from '../__testUtils__/dovecotSuite';
 import { user } from '../__testUtils__/org';
 import { FakeCrm } from './__testUtils__/fakeCrm';
 import { routingPolicy } from './__testUtils__/policy';
@@ -18,12 +19,7 @@ jest.setTimeout(120_000);
 
 const USERS = { sunli: 'pw-sunli', sales: 'pw-sales', sunli2: 'pw-sunli2' };
 
-const describeDovecot = dovecotMode() === 'run' ? describe : describe.skip;
-if (dovecotMode() === 'fail') {
-  it('needs Dovecot in CI', () => {
-    expect('Dovecot is not installed; CI must provide it: apt-get install dovecot-imapd').toBe('');
-  });
-}
+const describeDovecot = describeWithDovecot();
 
 describeDovecot('routing synced mail (Dovecot)', () => {
   let server: DovecotServer;

@@ -6,10 +6,11 @@ import { rawRef } from '../mime/messageKey';
 import { MessageParser, ParsedMail, StreamingMessageParser } from '../mime/MessageParser';
 import { MailError } from '../errors';
 import { ImapLogin, defaultImapClientFactory } from './imapClient';
-import { DOVECOT, DovecotServer, dovecotMode } from '../testUtils/dovecot';
+import { DovecotServer } from '../testUtils/dovecot';
 import { corpus } from '../__testUtils__/corpus';
 import { bigAttachmentMessage } from '../crash/__testUtils__/bulkCorpus';
-import { append, connectAccount, databases, mail, migratedDatabase, requiredDatabases, withImap } from '../__testUtils__/mailTestBed';
+import { append, connectAccount, databases, mail, migratedDatabase, withImap } from '../__testUtils__/mailTestBed';
+import { describeWithDovecot } from '../__testUtils__/dovecotSuite';
 
 jest.setTimeout(60_000);
 
@@ -44,17 +45,7 @@ async function messageByKey(knex: Knex, key: string) {
   return knex('mail_messages').where({ message_key: key }).first();
 }
 
-it('runs on every required database', () => {
-  expect(databases.eachSupportedId().flat()).toEqual(expect.arrayContaining(requiredDatabases));
-});
-
-if (dovecotMode() === 'fail') {
-  it('needs Dovecot in CI', () => {
-    expect(`Dovecot is not installed (${DOVECOT}); CI must provide it: apt-get install dovecot-imapd`).toBe('');
-  });
-}
-
-const describeDovecot = dovecotMode() === 'run' ? describe : describe.skip;
+const describeDovecot = describeWithDovecot();
 
 describeDovecot('IMAP sync against Dovecot', () => {
   beforeAll(async () => {
