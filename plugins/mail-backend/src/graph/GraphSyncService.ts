@@ -6,7 +6,7 @@ import type { MessageStore } from '../database/MessageStore';
 import { MailError } from '../errors';
 import { graphReason, graphStatus, isSyncStateGone } from './graphErrors';
 import type { GraphChange, GraphFolder, GraphPresent, GraphStore } from './GraphStore';
-import { ParseDeps, parseStored } from './parseStored';
+import { ParseDeps, parseStored } from '../service/parseStored';
 
 export interface GraphSyncOptions {
   /** messages per delta page, i.e. per transaction (Prefer: odata.maxpagesize; default 50) */

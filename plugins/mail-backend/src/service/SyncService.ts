@@ -5,9 +5,10 @@ import { toIsoOrNull } from '@cocrm/plugin-access-node';
 import type { AccountStore } from '../database/AccountStore';
 import type { FetchedMessage, FolderCursor, MessageStore, StagedMessage } from '../database/MessageStore';
 import { canStream, RawStore } from '../database/RawStore';
-import { MessageParser, ParsedMail, parseRaw } from '../mime/MessageParser';
+import type { MessageParser } from '../mime/MessageParser';
 import { MailError } from '../errors';
 import { ImapClientFactory, readAll } from './imapClient';
+import { ParseDeps, ParseOutcome, parseEach, parseStored, recordParsed } from './parseStored';
 import type { PasswordCipher } from './PasswordCipher';
 import type { ParsedMessageHook } from './hooks';
 
@@ -19,8 +20,6 @@ export interface SyncOptions {
 }
 
 type FolderResult = MailSyncResult['folders'][number];
-
-type ParseOutcome = { id: string; parsed: ParsedMail } | { id: string; error: string };
 
 /** A message on the server past the cursor, as FETCH describes it (size: RFC822.SIZE). */
 type Fresh = { uid: number; flags: string[]; internalDate: Date; modseq: string | null; size: number };
@@ -276,47 +275,26 @@ export class SyncService {
     }
   }
 
-  /** The parser's part of a batch: CPU, no database (a staged message is read from the store). */
+  /** What parsing needs, shared with the other ways mail arrives (Microsoft 365). */
+  private get parsing(): ParseDeps {
+    const { messages, raw, parser, logger } = this.deps;
+    return { messages, raw, parser, logger, afterParsed: ids => this.afterParsed(ids) };
+  }
+
   private async parseMany(raws: Map<string, Buffer | null>): Promise<ParseOutcome[]> {
-    const outcomes: ParseOutcome[] = [];
-    for (const [id, raw] of raws) {
-      try {
-        outcomes.push({ id, parsed: raw ? await this.deps.parser.parse(raw) : await this.parseStored(id) });
-      } catch (e) {
-        const reason = e instanceof Error ? e.message || e.name : String(e);
-        this.deps.logger.warn(`Mail message ${id} failed to parse: ${reason}`);
-        outcomes.push({ id, error: reason });
-      }
-    }
-    return outcomes;
+    return parseEach(this.parsing, raws);
   }
 
-  /** The database's part: the outcomes in one transaction, then the after-parse hooks. */
   private async recordParsed(outcomes: ParseOutcome[], result: MailSyncResult): Promise<void> {
-    await this.deps.messages.markParsedMany(outcomes);
-    const parsed = outcomes.filter(o => 'parsed' in o).map(o => o.id);
-    result.parsed += parsed.length;
-    result.failed += outcomes.length - parsed.length;
-    await this.afterParsed(parsed);
-  }
-
-  /** Parses a stored message, streamed from the store when both sides can. */
-  private async parseStored(messageId: string): Promise<ParsedMail> {
-    const { messages, raw, parser } = this.deps;
-    const input = await messages.parseInput(messageId);
-    if (!input) throw new Error(`Mail message ${messageId} is gone`);
-    return parseRaw(raw, parser, input.rawRef);
+    const n = await recordParsed(this.parsing, outcomes);
+    result.parsed += n.parsed;
+    result.failed += n.failed;
   }
 
   private async parseAll(ids: string[], result: MailSyncResult): Promise<void> {
-    const parsed: string[] = [];
-    for (const id of ids) {
-      if (await this.parseOne(id)) {
-        result.parsed++;
-        parsed.push(id);
-      } else result.failed++;
-    }
-    await this.afterParsed(parsed);
+    const n = await parseStored(this.parsing, ids);
+    result.parsed += n.parsed;
+    result.failed += n.failed;
   }
 
   /** Runs the after-parse hooks; a failing hook keeps its own state for a later run and never undoes the stored mail. */
@@ -331,31 +309,12 @@ export class SyncService {
     }
   }
 
-  /** Parses one stored message from its raw; records the reason on failure. Returns success. */
-  private async parseOne(messageId: string): Promise<boolean> {
-    const { messages, raw, parser, logger } = this.deps;
-    const input = await messages.parseInput(messageId);
-    if (!input || input.status === 'parsed') return true;
-    try {
-      const parsed = await parseRaw(raw, parser, input.rawRef);
-      await messages.markParsed(messageId, parsed);
-      return true;
-    } catch (e) {
-      const reason = e instanceof Error ? e.message || e.name : String(e);
-      logger.warn(`Mail message ${messageId} failed to parse: ${reason}`);
-      await messages.markFailed(messageId, reason);
-      return false;
-    }
-  }
-
   /** Re-parses a failed message from its stored raw (after a parser fix). */
   async retryFailed(messageId: string): Promise<boolean> {
     const input = await this.deps.messages.parseInput(messageId);
     if (!input) throw new MailError(404, 'messageNotFound');
     if (input.status !== 'failed') throw new MailError(409, 'notFailed');
-    const ok = await this.parseOne(messageId);
-    if (ok) await this.afterParsed([messageId]);
-    return ok;
+    return (await parseStored(this.parsing, [messageId])).parsed === 1;
   }
 
   async syncState(accountId: string): Promise<MailSyncState> {
